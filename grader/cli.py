@@ -1,0 +1,124 @@
+"""``python -m grader`` — the command line: ``release`` and ``grade``, thin wrappers over the packages.
+
+Exit codes: 0 done (graded, or built / in step); 1 graded but below ``--fail-under`` (or ``release --check`` found
+differences, or an authoring mistake stopped the build); 2 could not run (usage, missing paths, broken checks).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from grader._registry import CheckRegistry, ChecksError
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_BELOW, EXIT_UNUSABLE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m grader", description="Week Four: release notebooks, grade work.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    rel = sub.add_parser("release", help="build notebooks/ from solutions/")
+    rel.add_argument("--source", type=Path, default=Path("solutions"), help="authored notebooks (default solutions/)")
+    rel.add_argument("--dest", type=Path, default=Path("notebooks"), help="learner notebooks (default notebooks/)")
+    rel.add_argument("--check", action="store_true", help="write nothing; exit 1 when DEST differs from a fresh build")
+    rel.add_argument("--checks", type=Path, action="append", default=[], metavar="DIR", help="extra checks folder")
+
+    grade = sub.add_parser("grade", help="grade one submission or a cohort")
+    grade.add_argument("paths", type=Path, nargs="*", metavar="PATH", help="submission folders or notebooks")
+    grade.add_argument("--source", type=Path, default=None, help="the notebooks a submission must have (solutions/)")
+    grade.add_argument("--checks", type=Path, action="append", default=[], metavar="DIR", help="private checks folder")
+    grade.add_argument("--timeout", type=float, default=30.0, help="seconds per cell (default 30)")
+    grade.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: CPUs)")
+    grade.add_argument("--json", type=Path, default=None, metavar="PATH", help="write the JSON report")
+    grade.add_argument("--junit", type=Path, default=None, metavar="PATH", help="write JUnit XML")
+    grade.add_argument("--markdown", type=Path, default=None, metavar="DIR", help="write LEARNER.md feedback files")
+    grade.add_argument("--csv", type=Path, default=None, metavar="PATH", help="write the cohort gradebook")
+    grade.add_argument("--fail-under", type=float, default=None, metavar="PCT", help="exit 1 below this percentage")
+    grade.add_argument("--quiet", action="store_true", help="print only the Points line")
+    return parser
+
+
+def _release(args: argparse.Namespace) -> int:
+    from grader.release import release
+
+    registry = CheckRegistry(args.checks)
+    report = release(args.source, args.dest, registry=registry, check=args.check)
+    if report.problems:
+        print("The build stopped on authoring mistakes:", file=sys.stderr)
+        for problem in report.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return EXIT_BELOW
+    if args.check:
+        if report.differences:
+            for line in report.differences:
+                print(f"  - {line}", file=sys.stderr)
+            print(f"{args.dest}/ is out of step with {args.source}/: run `make release` and commit.", file=sys.stderr)
+            return EXIT_BELOW
+        print(f"{args.dest}/ is in step with {args.source}/ ({len(report.built)} notebooks).")
+        return EXIT_OK
+    print(f"built {len(report.built)} notebooks into {args.dest}/")
+    return EXIT_OK
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from grader.grade import find_submission, grade_cohort
+    from grader.grade.reports import (
+        classroom_line,
+        print_cohort,
+        print_submission,
+        write_csv,
+        write_job_summary,
+        write_json,
+        write_junit,
+        write_markdown,
+    )
+
+    paths: list[Path] = args.paths or [Path("notebooks")]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        for p in missing:
+            print(f"{p} does not exist: pass submission folders or .ipynb files.", file=sys.stderr)
+        return EXIT_UNUSABLE
+    if args.timeout <= 0 or (args.jobs is not None and args.jobs < 1):
+        print("--timeout must be > 0 and --jobs >= 1.", file=sys.stderr)
+        return EXIT_UNUSABLE
+    source = args.source if args.source is not None else Path("solutions")
+    if args.source is not None and not source.is_dir():
+        print(f"--source {source} is not a folder.", file=sys.stderr)
+        return EXIT_UNUSABLE
+    expected = sorted(p.name for p in source.glob("*.ipynb")) if source.is_dir() else []
+    registry = CheckRegistry(args.checks)
+    submissions = [find_submission(p, expected) for p in paths]
+    results = grade_cohort(submissions, registry=registry, timeout=args.timeout, jobs=args.jobs)
+    if not args.quiet:
+        if len(results) == 1:
+            print_submission(results[0])
+        else:
+            print_cohort(results)
+    if args.json:
+        write_json(results, args.json)
+    if args.junit:
+        write_junit(results, args.junit)
+    if args.markdown:
+        write_markdown(results, args.markdown)
+    if args.csv:
+        write_csv(results, args.csv)
+    write_job_summary(results)
+    print(classroom_line(results))
+    if args.fail_under is not None and any(r.percent < args.fail_under for r in results):
+        return EXIT_BELOW
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _release(args) if args.command == "release" else _grade(args)
+    except ChecksError as exc:
+        print(f"The checks could not be loaded: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE

@@ -1,0 +1,20 @@
+"""``python -m grader grade``: nbval-based grading of one submission or a cohort (see docs/authoring.md)."""
+
+from __future__ import annotations
+
+from grader.grade._cohort import default_jobs, grade_cohort
+from grader.grade._graded_copy import make_graded_copy
+from grader.grade._results import ExerciseScore, NotebookScore, SubmissionScore
+from grader.grade._submission import Submission, find_submission, grade_submission
+
+__all__ = [
+    "ExerciseScore",
+    "NotebookScore",
+    "Submission",
+    "SubmissionScore",
+    "default_jobs",
+    "find_submission",
+    "grade_cohort",
+    "grade_submission",
+    "make_graded_copy",
+]

@@ -1,0 +1,59 @@
+"""Many submissions at once: a thread per running submission (each drives its own pytest process), a progress bar,
+and a broken submission that never stops the others."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+
+from tqdm import tqdm
+
+from grader._registry import CheckRegistry
+from grader.grade._results import NotebookScore, SubmissionScore
+from grader.grade._submission import Submission, grade_submission
+
+__all__ = ["default_jobs", "grade_cohort"]
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def _safe(sub: Submission, registry: CheckRegistry, timeout: float) -> SubmissionScore:
+    try:
+        return grade_submission(sub, registry=registry, timeout=timeout)
+    except Exception as exc:  # the grader's own failure on one submission must not stop the cohort
+        message = f"the grader failed on this submission ({type(exc).__name__}: {exc})"
+        return SubmissionScore(
+            sub.learner, str(sub.path), [NotebookScore(str(p), [], message) for _, p in sub.notebooks]
+        )
+
+
+def grade_cohort(
+    submissions: Sequence[Submission],
+    *,
+    registry: CheckRegistry,
+    timeout: float = 30.0,
+    jobs: int | None = None,
+    progress: bool | None = None,
+    on_done: Callable[[SubmissionScore], None] | None = None,
+) -> list[SubmissionScore]:
+    """Grade ``submissions`` with up to ``jobs`` at a time; results keep the input order."""
+    jobs = max(1, jobs or default_jobs())
+    show = len(submissions) > 1 if progress is None else progress
+    results: dict[int, SubmissionScore] = {}
+    with (
+        ThreadPoolExecutor(max_workers=jobs) as pool,
+        tqdm(total=len(submissions), unit="learner", disable=not show, file=sys.stderr, desc="grading") as bar,
+    ):
+        futures = {pool.submit(_safe, sub, registry, timeout): i for i, sub in enumerate(submissions)}
+        for future in as_completed(futures):
+            result = future.result()
+            results[futures[future]] = result
+            bar.set_postfix_str(f"{result.learner} {result.score}/{result.max_score}")
+            bar.update()
+            if on_done is not None:
+                on_done(result)
+    return [results[i] for i in range(len(submissions))]

@@ -1,0 +1,193 @@
+"""The pytest plugin the grader loads next to nbval (``-p grader.grade._plugin``) to grade a graded copy.
+
+What it adds to ``pytest --nbval-lax``:
+
+* **Exercise mapping.** At collection, each cell's grading metadata (``weekfour.graded``: exercise, check, points) is
+  copied into ``item.user_properties``; at the end, every cell's outcome is written as JSON to ``--grader-results``.
+* **A dead kernel is noticed in a fraction of a second.** nbval waits on the kernel's reply for the whole cell timeout
+  even when the kernel process is gone. The plugin replaces that wait with short polls (``POLL_SECONDS``) that check
+  the kernel process is alive, and fails the cell with :class:`KernelDied` as soon as it is not.
+* **No silent xfail, no lost exercises.** After a timeout nbval marks every later cell xfail. The plugin instead
+  (1) when the interrupt worked and the kernel is alive, clears nbval's flag and goes on in the same kernel;
+  (2) when the kernel is dead (it crashed, or nbval stopped it after a failed interrupt), starts a fresh kernel and
+  replays the earlier cells — except the offending ones and the graded cells, which define nothing — then goes on.
+  So a cell that loops forever or kills the kernel costs the exercise it belongs to, and nothing else.
+  Replaying is the price of a death: it re-executes the notebook up to that point (measured by
+  benchmarks/bench_grader.py); a notebook with no incident pays nothing.
+* **Output floods do not pile up.** nbval keeps each cell's outputs on its item; the plugin drops them after the cell.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+from queue import Empty
+from typing import Any, Final
+
+import pytest
+
+__all__ = ["POLL_SECONDS", "KernelDied"]
+
+POLL_SECONDS: Final = 0.1
+_MESSAGE_LIMIT: Final = 2000
+_ANSI: Final = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+class KernelDied(RuntimeError):
+    """The kernel process exited while a cell was running."""
+
+
+def _await_reply(self: Any, msg_id: str, timeout: float | None = None) -> None:
+    """``RunningKernel.await_reply`` in short polls that notice a dead kernel (replaces nbval's)."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        step = POLL_SECONDS if deadline is None else max(0.0, min(POLL_SECONDS, deadline - time.monotonic()))
+        try:
+            msg = self.get_message(stream="shell", timeout=step)
+        except Empty:
+            if not self.is_alive():
+                raise KernelDied("the kernel died while running this cell") from None
+            if deadline is not None and time.monotonic() >= deadline:
+                raise
+            continue
+        if msg["parent_header"].get("msg_id") == msg_id:
+            if msg["content"]["status"] == "aborted":
+                raise RuntimeError("Kernel aborted execution request")
+            return
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("weekfour-grader")
+    group.addoption("--grader-results", default=None, help="write each cell's outcome, as JSON, to this file")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from nbval.kernel import RunningKernel
+
+    RunningKernel.await_reply = _await_reply  # type: ignore[method-assign]
+    config.stash[_RESULTS] = []
+
+
+_RESULTS = pytest.StashKey[list[dict[str, Any]]]()
+
+
+def _is_cell(item: pytest.Item) -> bool:
+    return type(item).__name__ == "IPyNbCell"
+
+
+def _meta(item: Any) -> dict[str, Any]:
+    meta = item.cell.metadata.get("weekfour", {})
+    return dict(meta) if isinstance(meta, dict) else {}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if not _is_cell(item):
+            continue
+        meta = _meta(item)
+        graded = meta.get("graded")
+        if isinstance(graded, dict):
+            for key in ("exercise", "check", "points", "hidden"):
+                item.user_properties.append((key, graded.get(key)))
+        elif isinstance(meta.get("exercise"), str):
+            item.user_properties.append(("exercise_cell", meta["exercise"]))
+
+
+def _state(parent: Any) -> dict[str, Any]:
+    state = getattr(parent, "_weekfour_state", None)
+    if state is None:
+        state = {"offending": set(), "restarts": 0}
+        parent._weekfour_state = state
+    return state
+
+
+def _replay(parent: Any, upto: int, config: pytest.Config) -> None:
+    """Run the cells before ``upto`` in the (fresh) kernel, skipping graded and offending cells."""
+    state = _state(parent)
+    timeout = config.option.nbval_cell_timeout
+    for sibling in parent.session.items:
+        if sibling.parent is not parent or not _is_cell(sibling) or sibling.cell_num >= upto:
+            continue
+        if sibling.cell_num in state["offending"] or "graded" in _meta(sibling) or sibling.options.get("skip"):
+            continue
+        msg_id = parent.kernel.execute_cell_input(sibling.cell.source, allow_stdin=False)
+        try:
+            parent.kernel.await_reply(msg_id, timeout=timeout)
+        except (Empty, KernelDied):
+            state["offending"].add(sibling.cell_num)
+            return
+
+
+def _restart(parent: Any) -> None:
+    old = parent.kernel
+    try:
+        if hasattr(old, "km"):
+            old.stop()
+    except Exception:  # a dead kernel's channels may already be gone
+        pass
+    parent.kernel = None
+    parent.setup()
+    parent.timed_out = False
+    _state(parent)["restarts"] += 1
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if not _is_cell(item):
+        return
+    parent: Any = item.parent
+    if parent.kernel is None:
+        return
+    if not parent.kernel.is_alive():
+        _restart(parent)
+        _replay(parent, item.cell_num, item.config)  # type: ignore[attr-defined]
+    elif parent.timed_out:
+        parent.timed_out = False  # the interrupt worked: the same kernel goes on, no xfail
+
+
+def _clean(text: str) -> str:
+    text = _ANSI.sub("", text)
+    return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 20] + "\n... (cut)"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if not _is_cell(item) or call.when != "call":
+        return report
+    parent: Any = item.parent
+    incident = None
+    if report.failed:
+        if call.excinfo is not None and call.excinfo.errisinstance(KernelDied):
+            incident = "kernel_died"
+        elif parent.timed_out:
+            incident = "timeout"
+        elif parent.kernel is None or not parent.kernel.is_alive():
+            incident = "kernel_died"
+    if incident is not None:
+        _state(parent)["offending"].add(item.cell_num)  # type: ignore[attr-defined]
+    item.test_outputs = None  # type: ignore[attr-defined]
+    props = dict(item.user_properties)
+    item.config.stash[_RESULTS].append(
+        {
+            "notebook": Path(str(item.fspath)).name,
+            "cell": item.cell_num,  # type: ignore[attr-defined]
+            "outcome": report.outcome,
+            "duration": round(report.duration, 3),
+            "incident": incident,
+            "exercise": props.get("exercise"),
+            "check": props.get("check"),
+            "exercise_cell": props.get("exercise_cell"),
+            "head": next((ln.strip() for ln in item.cell.source.splitlines() if ln.strip()), "")[:60],  # type: ignore[attr-defined]
+            "message": _clean(str(report.longrepr)) if report.failed else "",
+        }
+    )
+    return report
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    path = session.config.getoption("--grader-results")
+    if path:
+        Path(path).write_text(json.dumps(session.config.stash[_RESULTS], indent=1))

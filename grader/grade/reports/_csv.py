@@ -1,0 +1,25 @@
+"""``--csv``: the gradebook, one row per learner, one column per exercise, then the totals."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from pathlib import Path
+
+from grader.grade._results import SubmissionScore
+
+__all__ = ["write_csv"]
+
+
+def _exercise_key(ex_id: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in ex_id.split("."))
+
+
+def write_csv(results: Sequence[SubmissionScore], path: Path) -> None:
+    ids = sorted({e.id for r in results for e in r.exercises()}, key=_exercise_key)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["learner", *ids, "score", "max_score"])
+        for r in sorted(results, key=lambda r: r.learner):
+            points = {e.id: e.points for e in r.exercises()}
+            writer.writerow([r.learner, *(points.get(i, 0) for i in ids), r.score, r.max_score])

@@ -1,0 +1,41 @@
+"""GitHub: the Actions job summary (when ``GITHUB_STEP_SUMMARY`` is set) and the ``Points X/Y`` line Classroom reads."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from grader.grade._results import SubmissionScore
+
+__all__ = ["classroom_line", "job_summary", "write_job_summary"]
+
+
+def classroom_line(results: Sequence[SubmissionScore]) -> str:
+    return f"Points {sum(r.score for r in results)}/{sum(r.max_score for r in results)}"
+
+
+def job_summary(results: Sequence[SubmissionScore]) -> str:
+    lines = ["## Week Four grades", ""]
+    if len(results) == 1:
+        sub = results[0]
+        lines += [f"**{sub.score}/{sub.max_score} points**", "", "| Exercise | Points | Passed |", "|---|---|---|"]
+        for ex in sub.exercises():
+            lines.append(f"| {ex.id} | {ex.points}/{ex.max_points} | {'✅' if ex.passed else '❌'} |")
+        for nb in sub.notebooks:
+            if nb.error:
+                lines.append(f"\n> {nb.name}: {nb.error.splitlines()[0]}")
+    else:
+        lines += ["| Learner | Score | Max |", "|---|---|---|"]
+        lines += [f"| {r.learner} | {r.score} | {r.max_score} |" for r in sorted(results, key=lambda r: r.learner)]
+    return "\n".join(lines) + "\n"
+
+
+def write_job_summary(results: Sequence[SubmissionScore]) -> Path | None:
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return None
+    path = Path(target)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(job_summary(results))
+    return path

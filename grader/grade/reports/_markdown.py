@@ -1,0 +1,39 @@
+"""``--markdown DIR``: the feedback a learner reads, one ``LEARNER.md`` each."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from grader.grade._results import SubmissionScore
+
+__all__ = ["learner_markdown", "write_markdown"]
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", "<br>")
+
+
+def learner_markdown(sub: SubmissionScore) -> str:
+    lines = [f"# Week Four feedback: {sub.learner}", "", f"**Score: {sub.score}/{sub.max_score}**", ""]
+    for nb in sub.notebooks:
+        lines += [f"## {nb.name} — {nb.score}/{nb.max_score}", ""]
+        if nb.error:
+            lines += [f"> {_cell(nb.error)}", ""]
+        lines += ["| Exercise | Points | Passed | Feedback |", "|---|---|---|---|"]
+        for ex in nb.exercises:
+            title = f" {ex.title}" if ex.title else ""
+            mark = "✅" if ex.passed else "❌"
+            lines.append(f"| {ex.id}{_cell(title)} | {ex.points}/{ex.max_points} | {mark} | {_cell(ex.feedback)} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_markdown(results: Sequence[SubmissionScore], folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for sub in results:
+        path = folder / f"{sub.learner}.md"
+        path.write_text(learner_markdown(sub), encoding="utf-8")
+        written.append(path)
+    return written

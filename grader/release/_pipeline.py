@@ -1,0 +1,78 @@
+"""The release build: ``solutions/`` → ``notebooks/`` through a declared list of small notebook-to-notebook steps.
+
+Order matters: validate first (every later step trusts the tags and ids); clear solutions before outputs (a solution's
+printed output would otherwise ship); lock checks last, once the cells are final.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader._cells import notebook_number
+from grader._nbio import Notebook, NotebookError, dumps_notebook, load_notebook
+from grader._registry import CheckRegistry
+from grader.release._clear_outputs import clear_outputs
+from grader.release._clear_solutions import clear_solutions
+from grader.release._context import AuthoringError, BuildContext
+from grader.release._lock_checks import lock_checks
+from grader.release._validate import validate
+
+__all__ = ["STEPS", "ReleaseReport", "build_notebook", "release"]
+
+Step = Callable[[Notebook, BuildContext], Notebook]
+
+STEPS: tuple[Step, ...] = (validate, clear_solutions, clear_outputs, lock_checks)
+
+
+def build_notebook(nb: Notebook, ctx: BuildContext) -> Notebook:
+    """Run every step on a copy of ``nb``; raises :class:`AuthoringError` on an authoring mistake."""
+    out = copy.deepcopy(nb)
+    for step in STEPS:
+        out = step(out, ctx)
+    return out
+
+
+@dataclass(slots=True)
+class ReleaseReport:
+    built: list[str] = field(default_factory=list)  # notebook names written (or that would be)
+    differences: list[str] = field(default_factory=list)  # with check=True: what differs from the committed files
+    problems: list[str] = field(default_factory=list)  # authoring mistakes: nothing was written when non-empty
+
+
+def release(source: Path, dest: Path, *, registry: CheckRegistry, check: bool = False) -> ReleaseReport:
+    """Build every ``source/*.ipynb`` into ``dest``; with ``check``, compare instead of writing."""
+    report = ReleaseReport()
+    built: dict[str, str] = {}
+    for path in sorted(source.glob("*.ipynb")) if source.is_dir() else []:
+        number = notebook_number(path.name)
+        if number is None:
+            report.problems.append(f"{path.name}: name it NN-title.ipynb (NN is the notebook number, e.g. 01)")
+            continue
+        try:
+            nb = load_notebook(path)
+            built[path.name] = dumps_notebook(build_notebook(nb, BuildContext(path.name, number, registry)))
+        except (NotebookError, AuthoringError) as exc:
+            report.problems.extend(str(exc).splitlines())
+    if report.problems:
+        return report
+    report.built = sorted(built)
+    if check:
+        for name, text in built.items():
+            target = dest / name
+            if not target.is_file():
+                report.differences.append(f"{dest.name}/{name} is missing")
+            elif target.read_text(encoding="utf-8") != text:
+                report.differences.append(f"{dest.name}/{name} differs from a fresh build of {source.name}/{name}")
+        for extra in sorted(dest.glob("*.ipynb")) if dest.is_dir() else []:
+            if extra.name not in built:
+                report.differences.append(f"{dest.name}/{extra.name} has no source in {source.name}/")
+        return report
+    dest.mkdir(parents=True, exist_ok=True)
+    for name, text in built.items():
+        target = dest / name
+        if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+    return report

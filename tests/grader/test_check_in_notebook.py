@@ -1,0 +1,64 @@
+"""check() and progress(): plain text outside Jupyter, rich HTML in a real kernel, and a short error either way."""
+
+from __future__ import annotations
+
+import pytest
+
+import grader._kernel
+from grader import CheckError, check, progress
+
+from .conftest import COURSE
+
+
+def double(x: int) -> int:  # the "learner's" solution: check() reads the caller's globals outside IPython
+    return 2 * x
+
+
+def count_words(text: str) -> dict[str, int]:  # a plausible wrong answer: it ignores repeated words
+    return {w: 1 for w in text.split()}
+
+
+def test_check_passes_on_the_callers_code_and_prints_plain_text(capsys: pytest.CaptureFixture[str]) -> None:
+    check("91.1")
+    out = capsys.readouterr().out
+    assert out.startswith("✓ Exercise 91.1 — Doubling: passed (1/1 points)")
+
+
+def test_check_raises_a_short_teaching_error_when_the_code_is_wrong(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(CheckError) as info:
+        check("91.3")
+    message = str(info.value)
+    assert "count_words should count each word" in message and "expected:" in message
+    assert info.value._render_traceback_() == message.splitlines()
+    assert "✗ Exercise 91.3" in capsys.readouterr().out
+
+
+def test_check_says_what_to_do_for_an_unknown_or_malformed_id() -> None:
+    with pytest.raises(CheckError, match="There is no exercise 91.9"):
+        check("91.9")
+    with pytest.raises(CheckError, match="NOTEBOOK.EXERCISE"):
+        check("nine")
+
+
+def test_check_never_runs_hidden_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEEKFOUR_CHECKS", f"{COURSE / 'checks'}:{COURSE / 'private'}")
+    ran: list[str] = []
+    monkeypatch.setattr(grader._kernel, "run_exercise", lambda i, t, specs, ns, seed: ran.extend(s.name for s in specs))
+    with pytest.raises(AttributeError):  # our stand-in returns None; what matters is what it was given
+        check("91.2")
+    assert ran == ["parses_objects", "rejects_prose"]
+
+
+def test_progress_shows_every_exercise_of_the_notebook(capsys: pytest.CaptureFixture[str]) -> None:
+    results = progress(91)
+    assert [r.id for r in results] == ["91.1", "91.2", "91.3"]
+    assert [r.status for r in results] == ["passed", "failed", "failed"]
+    out = capsys.readouterr().out
+    assert "Progress: 1/6 points" in out
+
+
+def test_progress_remembers_the_notebook_of_the_last_check() -> None:
+    with pytest.raises(CheckError, match="cannot tell which notebook"):
+        progress()
+    check("91.1")
+    assert len(progress()) == 3

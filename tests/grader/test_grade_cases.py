@@ -1,0 +1,120 @@
+"""Grading end to end, one fixture submission per case, graded together as a cohort (in parallel)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from grader._registry import CheckRegistry
+from grader.grade import SubmissionScore, find_submission, grade_cohort
+
+from .conftest import CHECKS, COURSE, PRIVATE, SUBMISSIONS
+
+CASES = sorted(p.name for p in SUBMISSIONS.iterdir() if p.is_dir())
+TIMEOUT = 3.0
+
+
+@pytest.fixture(scope="module")
+def graded() -> dict[str, SubmissionScore]:
+    registry = CheckRegistry([CHECKS, PRIVATE], use_env=False)
+    expected = sorted(p.name for p in (COURSE / "solutions").glob("*.ipynb"))
+    subs = [find_submission(SUBMISSIONS / case, expected) for case in CASES]
+    subs.append(find_submission(SUBMISSIONS / "does-not-exist", expected))  # a broken one in the cohort
+    results = grade_cohort(subs, registry=registry, timeout=TIMEOUT, jobs=2, progress=False)
+    return {r.learner: r for r in results}
+
+
+def _points(result: SubmissionScore) -> dict[str, tuple[int, int]]:
+    return {e.id: (e.points, e.max_points) for e in result.exercises()}
+
+
+def _feedback(result: SubmissionScore, ex_id: str) -> str:
+    return next(e.feedback for e in result.exercises() if e.id == ex_id)
+
+
+FULL = {"91.1": (1, 1), "91.2": (5, 5), "91.3": (2, 2), "92.1": (1, 1)}
+
+
+def test_solved_scores_full_marks(graded: dict[str, SubmissionScore]) -> None:
+    result = graded["solved"]
+    assert _points(result) == FULL and (result.score, result.max_score) == (9, 9)
+    assert all(e.passed and e.feedback == "" for e in result.exercises())
+    assert [n.error for n in result.notebooks] == [None, None]
+
+
+def test_unsolved_scores_zero_with_not_attempted_feedback(graded: dict[str, SubmissionScore]) -> None:
+    result = graded["unsolved"]
+    assert result.score == 0 and result.max_score == 9
+    assert all("not attempted yet" in e.feedback for e in result.exercises())
+
+
+def test_partly_solved_gets_partial_credit_and_hidden_feedback(graded: dict[str, SubmissionScore]) -> None:
+    result = graded["partly-solved"]
+    assert _points(result) == {"91.1": (1, 1), "91.2": (3, 5), "91.3": (0, 2), "92.1": (1, 1)}
+    assert "(hidden check)" in _feedback(result, "91.2")
+
+
+@pytest.mark.parametrize("case", ["check-cell-edited", "check-cell-deleted"])
+def test_tampered_check_cells_do_not_change_the_score(graded: dict[str, SubmissionScore], case: str) -> None:
+    points = _points(graded[case])
+    assert points["91.1"] == (1, 1)  # solved, so its restored check passes even when the learner deleted it
+    assert points["91.2"] == (0, 5) and points["91.3"] == (0, 2)
+
+
+def test_a_moved_check_cell_changes_nothing(graded: dict[str, SubmissionScore]) -> None:
+    assert _points(graded["check-cell-moved"]) == FULL
+
+
+def test_a_forged_graded_cell_earns_nothing(graded: dict[str, SubmissionScore]) -> None:
+    assert graded["forged-graded-cell"].score == 0
+
+
+def test_an_infinite_loop_costs_only_its_exercise(graded: dict[str, SubmissionScore]) -> None:
+    result = graded["infinite-loop"]
+    assert _points(result) == {**FULL, "91.1": (0, 1)}
+    assert f"ran longer than {TIMEOUT:g} s" in _feedback(result, "91.1")
+
+
+def test_a_killed_kernel_costs_only_its_exercises_and_grading_goes_on(graded: dict[str, SubmissionScore]) -> None:
+    result = graded["kernel-killed"]
+    assert _points(result) == {**FULL, "91.2": (0, 5), "91.3": (0, 2)}
+    assert "solution cell of exercise 91.2 made the kernel die" in _feedback(result, "91.2")
+    assert "counts_words (while it ran your code) made the kernel die" in _feedback(result, "91.3")
+
+
+@pytest.mark.parametrize(
+    ("case", "message"), [("malformed-json", "is not valid JSON"), ("not-a-notebook", "not a Jupyter notebook")]
+)
+def test_a_broken_file_scores_zero_with_a_message_and_the_rest_is_graded(
+    graded: dict[str, SubmissionScore], case: str, message: str
+) -> None:
+    broken, good = graded[case].notebooks
+    assert broken.error is not None and message in broken.error and "Traceback" not in broken.error
+    assert (broken.score, broken.max_score) == (0, 8)
+    assert all(message in e.feedback for e in broken.exercises)
+    assert (good.score, good.max_score) == (1, 1)
+
+
+def test_huge_output_does_not_break_the_report(graded: dict[str, SubmissionScore]) -> None:
+    result = graded["huge-output"]
+    assert _points(result) == FULL
+    assert sum(len(e.feedback) for e in result.exercises()) < 10_000
+
+
+def test_a_missing_notebook_scores_zero_at_its_full_maximum(graded: dict[str, SubmissionScore]) -> None:
+    result = graded["missing-notebook"]
+    missing = result.notebooks[1]
+    assert missing.error == "92-extra.ipynb is missing from the submission." and missing.max_score == 1
+    assert (result.score, result.max_score) == (8, 9)
+
+
+def test_a_broken_submission_never_stops_the_cohort(graded: dict[str, SubmissionScore]) -> None:
+    broken = graded["does-not-exist"]
+    assert broken.score == 0 and all(n.error for n in broken.notebooks)
+    assert set(CASES) <= set(graded)
+
+
+def test_paths_in_the_report_are_as_given(graded: dict[str, SubmissionScore]) -> None:
+    path = graded["solved"].notebooks[0].path
+    assert path == str(SUBMISSIONS / "solved" / "91-fixture.ipynb") and Path(path).is_file()
