@@ -23,7 +23,7 @@ from grader._display import html_progress, html_result, text_progress, text_resu
 from grader._registry import CheckRegistry, ChecksError
 from grader._runner import CheckResult, ExerciseResult, new_seed, run_check, run_exercise
 
-__all__ = ["RESULTS_ENV", "CheckError", "check", "progress", "run_graded"]
+__all__ = ["RESULTS_ENV", "CheckError", "check", "progress", "progress_results", "run_graded"]
 
 RESULTS_ENV: Final = "WEEKFOUR_RESULTS"
 _MESSAGE_LIMIT: Final = 4000
@@ -125,22 +125,28 @@ def _resolve_notebook(notebook: int | str | None) -> int:
     raise _fail("progress() cannot tell which notebook this is: call it with the number, e.g. progress(1).")
 
 
-def progress(notebook: int | str | None = None) -> list[ExerciseResult]:
+def progress(notebook: int | str | None = None) -> None:
     """Run every exercise's public checks of this notebook (or notebook ``notebook``) and show an overview."""
+    results = progress_results(notebook, _user_namespace(1))
+    _show(text_progress(results), html_progress(results))
+
+
+def progress_results(
+    notebook: int | str | None = None, user_ns: Mapping[str, Any] | None = None
+) -> list[ExerciseResult]:
+    """The results :func:`progress` shows, without showing them (``user_ns`` defaults to the caller's globals)."""
     number = _resolve_notebook(notebook)
     try:
         exercises = _get_registry().exercises(number)
     except ChecksError as exc:
         raise _fail(str(exc)) from None
-    user_ns = _user_namespace(1)
+    user_ns = _user_namespace(1) if user_ns is None else user_ns
     seed = new_seed()
-    results = [
+    return [
         run_exercise(ex.id, ex.title, ex.selected(include_hidden=False), user_ns, seed=seed)
         for ex in exercises.values()
         if ex.selected(include_hidden=False)
     ]
-    _show(text_progress(results), html_progress(results))
-    return results
 
 
 def _record(result: CheckResult) -> None:

@@ -44,5 +44,5 @@ def run_exercise_on_source(
 ) -> ExerciseResult:
     """Execute ``source`` as the learner's notebook code, then run the exercise's checks on it."""
     user_ns: dict[str, Any] = {"__name__": "__main__"}
-    exec(compile(source, f"<exercise {exercise_id}>", "exec"), user_ns)
+    exec(compile(source, f"<exercise {exercise_id}>", "exec", dont_inherit=True), user_ns)
     return run_exercise_on_namespace(exercise_id, user_ns, checks=checks, include_hidden=include_hidden, seed=seed)

@@ -468,8 +468,29 @@ class _Text(list[tuple[str, bool]]):
     """Answer text as pieces (text, invented?), so a JSON rendering keeps per-word confidence."""
 
 
+def _merge_alternatives(prop: dict[str, Any]) -> dict[str, Any]:
+    """``anyOf`` / ``oneOf`` (how pydantic writes ``X | None``) as one property with a list of types."""
+    alternatives = prop.get("anyOf") or prop.get("oneOf")
+    if not isinstance(alternatives, list):
+        return prop
+    types: list[str] = []
+    enum: list[Any] | None = None
+    for alt in alternatives:
+        if not isinstance(alt, dict):
+            continue
+        kind = alt.get("type")
+        types.extend(kind if isinstance(kind, list) else [kind] if isinstance(kind, str) else [])
+        if isinstance(alt.get("enum"), list):
+            enum = [*(enum or []), *alt["enum"]]
+    merged: dict[str, Any] = {"type": types or ["string"]}
+    if enum is not None:
+        merged["enum"] = [*enum, None] if "null" in types else enum
+    return merged
+
+
 def _fit(value: Any, prop: dict[str, Any]) -> Any:
     """Make ``value`` fit a JSON-schema property as a model under structured outputs would."""
+    prop = _merge_alternatives(prop)
     types = prop.get("type", "string")
     types = types if isinstance(types, list) else [types]
     if isinstance(value, _Text):  # keep the pieces (and their confidence) when the schema wants a string

@@ -91,11 +91,16 @@ def _split(text: str) -> list[str]:
     return out
 
 
-_CACHE_MAX_CHARS = 4096  # counts of short strings (messages repeat in every turn) are cached; long pastes are not
+_CACHE_MAX_CHARS = 4096  # short strings (messages repeat in every turn) get a large cache; long pastes a small one
 
 
 @lru_cache(maxsize=4096)
 def _count_cached(text: str) -> int:
+    return len(_split(text))
+
+
+@lru_cache(maxsize=64)  # a pasted codebase is re-sent with every turn of its conversation: count it once
+def _count_long_cached(text: str) -> int:
     return len(_split(text))
 
 
@@ -110,7 +115,7 @@ def count_tokens(text: str) -> int:
         return 0
     if len(text) <= _CACHE_MAX_CHARS:
         return _count_cached(text)
-    return len(_split(text))
+    return _count_long_cached(text)
 
 
 def truncate_tokens(text: str, n: int) -> str:

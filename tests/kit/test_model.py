@@ -242,3 +242,16 @@ def test_structured_output_keeps_the_low_logprobs_of_invented_words() -> None:
     data = json.loads(answer.content or "")
     assert set(data) == {"answer", "status"} and data["status"] != "processing"
     assert [s.text for s in answer.spans if s.logprob < -1.0] == [data["status"], json.dumps(data["status"])]
+
+
+def test_structured_output_honours_nullable_fields_written_as_any_of() -> None:
+    # pydantic writes `X | None` as anyOf: a null must stay null and a number must stay a number.
+    from weekfour.model import _fit
+
+    nullable_number = {"anyOf": [{"type": "number"}, {"type": "null"}]}
+    assert _fit(None, nullable_number) is None
+    assert _fit(500, nullable_number) == 500.0
+    nullable_enum = {"anyOf": [{"enum": ["refund", "none"], "type": "string"}, {"type": "null"}]}
+    assert _fit(None, nullable_enum) is None
+    assert _fit("refund", nullable_enum) == "refund"
+    assert _fit("teleport", nullable_enum) is None

@@ -1,0 +1,12 @@
+# Exercise 1.5 — acts after failed reask
+# expect: take the safe path
+# After the one re-ask fails too, passes the answer on anyway ("the customer is waiting").
+# Overlays the solution notebook's namespace: the learner's other names come from there.
+# ruff: noqa: F821
+
+
+class GuardedAgent(GuardedAgent):
+    def safe_path(self, reply, reason):
+        if reason == "low confidence" or not reply.messages[-1].get("content"):
+            return super().safe_path(reply, reason)
+        return self.finish(reply, reply.messages[-1])

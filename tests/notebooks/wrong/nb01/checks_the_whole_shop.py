@@ -1,0 +1,15 @@
+# Exercise 1.3 — checks the whole shop
+# expect: the tools never returned it in this conversation
+# Citations are checked against every document of the shop, not against what the tools returned.
+# Overlays the solution notebook's namespace: the learner's other names come from there.
+# ruff: noqa: F821
+
+from weekfour.world import POLICIES
+
+_solution_grounding = grounding_problems
+
+
+def grounding_problems(answer, messages):
+    known = {d.id for d in POLICIES}
+    problems = [p for p in _solution_grounding(answer, messages) if not p.startswith("citation")]
+    return problems + [f"citation {c!r} does not exist" for c in answer.citations if c not in known]

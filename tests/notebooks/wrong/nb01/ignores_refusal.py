@@ -1,0 +1,19 @@
+# Exercise 1.2 — ignores refusal
+# expect: of kind 'refusal'
+# Reads only message.content; a refusal (content null) is misfiled as broken JSON.
+# Overlays the solution notebook's namespace: the learner's other names come from there.
+# ruff: noqa: F821
+
+
+def parse_answer(response):
+    choice = response["choices"][0]
+    if choice["finish_reason"] == "length":
+        return ParseFailure("truncated", "cut off")
+    try:
+        data = json.loads(choice["message"]["content"] or "")
+    except json.JSONDecodeError as exc:
+        return ParseFailure("malformed_json", str(exc))
+    try:
+        return Answer.model_validate(data)
+    except ValidationError as exc:
+        return ParseFailure("invalid", str(exc))

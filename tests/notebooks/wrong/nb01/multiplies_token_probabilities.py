@@ -1,0 +1,12 @@
+# Exercise 1.4 — multiplies token probabilities
+# expect: least likely token
+# The probability of the whole sequence: every long answer looks unsure, whatever it says.
+# Overlays the solution notebook's namespace: the learner's other names come from there.
+# ruff: noqa: F821
+
+
+def answer_confidence(response):
+    logprobs = (response["choices"][0].get("logprobs") or {}).get("content") or []
+    if not logprobs:
+        return 0.0
+    return math.exp(sum(t["logprob"] for t in logprobs))

@@ -1,0 +1,17 @@
+# Exercise 1.2 — raises on malformed json
+# expect: raised JSONDecodeError
+# Json.loads with no guard: prose from the model becomes a JSONDecodeError in the request handler.
+# Overlays the solution notebook's namespace: the learner's other names come from there.
+# ruff: noqa: F821
+
+
+def parse_answer(response):
+    choice = response["choices"][0]
+    if choice["message"].get("refusal"):
+        return ParseFailure("refusal", choice["message"]["refusal"])
+    if choice["finish_reason"] == "length":
+        return ParseFailure("truncated", "cut off")
+    try:
+        return Answer.model_validate(json.loads(choice["message"]["content"]))
+    except ValidationError as exc:
+        return ParseFailure("invalid", str(exc))

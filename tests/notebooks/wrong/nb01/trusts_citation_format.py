@@ -1,0 +1,12 @@
+# Exercise 1.3 — trusts citation format
+# expect: a document nobody returned
+# A citation that looks like a policy id is taken as real: 'policy/price-match' passes.
+# Overlays the solution notebook's namespace: the learner's other names come from there.
+# ruff: noqa: F821
+
+_solution_grounding = grounding_problems
+
+
+def grounding_problems(answer, messages):
+    problems = [p for p in _solution_grounding(answer, messages) if not p.startswith("citation")]
+    return problems + [f"citation {c!r} is not a policy id" for c in answer.citations if not c.startswith("policy/")]

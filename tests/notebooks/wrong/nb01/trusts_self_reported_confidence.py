@@ -1,0 +1,13 @@
+# Exercise 1.4 — trusts self reported confidence
+# expect: the number the model wrote about itself
+# Uses the confidence the model wrote about itself (always about 0.97, right or wrong).
+# Overlays the solution notebook's namespace: the learner's other names come from there.
+# ruff: noqa: F821
+
+
+def answer_confidence(response):
+    content = response["choices"][0]["message"].get("content") or "{}"
+    try:
+        return float(json.loads(content).get("confidence", 0.0))
+    except (json.JSONDecodeError, AttributeError, TypeError, ValueError):
+        return 0.0

@@ -1,0 +1,7 @@
+# Exercise 2.4: fits the prompt to the whole window: the model has no tokens left to answer with.
+# ruff: noqa: F821  (the names come from the solution notebook this file is overlaid on)
+_fit_history = fit_history
+
+
+def fit_history(messages, *, context_window, reserve, tools=None):
+    return _fit_history(messages, context_window=context_window, reserve=0, tools=tools)
