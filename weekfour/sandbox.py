@@ -63,7 +63,11 @@ class Sandbox:
         return self.provider.log
 
     def client(self, **kwargs: Any) -> httpx.Client:
-        """An ``httpx.Client`` on the main provider; kwargs (timeout, event_hooks, ...) go to httpx."""
+        """An ``httpx.Client`` on the main provider; kwargs (timeout, event_hooks, ...) go to httpx.
+
+        Like any httpx client it gives up reading after 5 s unless you pass ``timeout=``: under ``scenarios.slow()``
+        that default is part of what breaks (a slow answer is an ``httpx.ReadTimeout``).
+        """
         return self.provider.client(**kwargs)
 
     def async_client(self, **kwargs: Any) -> httpx.AsyncClient:

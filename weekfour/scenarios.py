@@ -113,10 +113,12 @@ class Scenario:
 
 
 def _when(t: float) -> str:
-    """Simulated seconds as 'day D HH:MM' (day 0 is Monday; the clock starts at 09:00)."""
-    total_minutes = int(round((t + 9 * HOUR) / 60))
-    day, minute_of_day = divmod(total_minutes, 24 * 60)
-    return f"day {day} {minute_of_day // 60:02d}:{minute_of_day % 60:02d}"
+    """Simulated seconds as 'day D HH:MM' (day 0 is Monday; the clock starts at 09:00), with ':SS' when not whole."""
+    total_seconds = int(round(t + 9 * HOUR))
+    day, second_of_day = divmod(total_seconds, 24 * 60 * 60)
+    hour, rest = divmod(second_of_day, 60 * 60)
+    minute, second = divmod(rest, 60)
+    return f"day {day} {hour:02d}:{minute:02d}" + (f":{second:02d}" if second else "")
 
 
 def happy() -> Scenario:

@@ -1,0 +1,14 @@
+# Exercise 3.1 — sorts the caller's request log in place (list.sort) to save a copy.
+# expect: sorted (or changed) the caller's list in place
+# Overlays the solution notebook's namespace: the learner's other names come from there.
+# ruff: noqa: F821
+import math
+
+
+def percentile(values, p):
+    if not values or not 0 <= p <= 100:
+        raise ValueError("bad input")
+    values.sort()
+    rank = p / 100 * (len(values) - 1)
+    lo, hi = math.floor(rank), math.ceil(rank)
+    return values[lo] + (values[hi] - values[lo]) * (rank - lo)

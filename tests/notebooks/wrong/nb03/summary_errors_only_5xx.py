@@ -1,0 +1,11 @@
+# Exercise 3.1 — counts only HTTP 5xx as errors: 429s and timeouts disappear from the report.
+# expect: latency_summary(log)['errors'] is wrong
+# Overlays the solution notebook's namespace: the learner's other names come from there.
+# ruff: noqa: F821
+
+
+def latency_summary(log):
+    entries = list(log)
+    ok = [e.latency_s for e in entries if e.ok]
+    errors = sum(1 for e in entries if isinstance(e.status, int) and e.status >= 500)
+    return {"requests": len(entries), "errors": errors, **{f"p{p}": percentile(ok, p) for p in (50, 95, 99)}}
