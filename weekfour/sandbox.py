@@ -84,11 +84,17 @@ class Sandbox:
     def async_openai(self, **kwargs: Any) -> openai.AsyncOpenAI:
         return self.provider.async_openai(**kwargs)
 
-    def agent(self, client: httpx.Client | None = None, **kwargs: Any) -> SupportAgent:
-        """The day-three support agent on this sandbox (or on ``client``); kwargs go to ``SupportAgent``."""
+    def agent(
+        self, client: httpx.Client | None = None, *, cls: type[SupportAgent] = SupportAgent, **kwargs: Any
+    ) -> SupportAgent:
+        """The day-three support agent on this sandbox (or on ``client``); kwargs go to ``SupportAgent``.
+
+        ``cls=`` builds your own subclass instead (``sb.agent(cls=GuardedAgent)``), wired to the same world,
+        backoffice, clock and prices.
+        """
         kwargs.setdefault("catalog", self.catalog)
         kwargs.setdefault("clock", self.clock)
-        return SupportAgent(client or self.client(), world=self.world, backoffice=self.backoffice, **kwargs)
+        return cls(client or self.client(), world=self.world, backoffice=self.backoffice, **kwargs)
 
     def async_agent(self, client: httpx.AsyncClient | None = None, **kwargs: Any) -> AsyncSupportAgent:
         """The same agent over an ``httpx.AsyncClient``; run it inside ``sb.clock.run(...)``."""

@@ -167,3 +167,17 @@ def test_on_the_wire_the_invented_status_carries_low_token_logprobs() -> None:
     assert json.loads(content)["confidence"] == 0.97  # what it says about itself
     low = "".join(t.token for t in tokens if t.logprob < -1.0)  # what its logprobs say
     assert json.loads(content)["status"] in low and min(t.logprob for t in tokens) >= -2.5
+
+
+def test_agent_builds_a_learners_subclass_wired_to_the_same_world() -> None:
+    from weekfour import SupportAgent, sandbox, scenarios
+
+    class Careful(SupportAgent):
+        pass
+
+    sb = sandbox(scenarios.happy(), seed=3)
+    agent = sb.agent(cls=Careful, max_steps=4)
+    assert type(agent) is Careful and agent.max_steps == 4
+    assert agent.world is sb.world and agent.backoffice is sb.backoffice and agent.clock is sb.clock
+    agent.ask("Where is my order A1042?")
+    assert len(sb.log) >= 1

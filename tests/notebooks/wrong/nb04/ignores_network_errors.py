@@ -1,0 +1,13 @@
+"""4.1: only looks at status codes; timeouts and refused connections (exceptions, no status) are never retried."""
+# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# expect: Timeouts and refused connections arrive as exceptions
+
+import httpx
+
+
+def is_retryable(failure):
+    if not isinstance(failure, httpx.Response):
+        return False
+    if failure.status_code == 429:
+        return failure.json()["error"]["code"] != "insufficient_quota"
+    return failure.status_code >= 500

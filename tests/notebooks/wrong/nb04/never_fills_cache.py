@@ -1,0 +1,15 @@
+"""4.3: reads the cache but never writes it, so the cache rung can never serve anything."""
+# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# expect: the answer should come from the 'cache' rung
+
+
+def serve(question, rungs, *, cache):
+    for name, ask in rungs:
+        try:
+            reply = ask(question)
+        except Exception:
+            continue
+        return Served(reply.answer, name, reply)
+    if question in cache:
+        return Served(cache[question].answer, "cache", cache[question])
+    return Served(DEGRADED_MESSAGE, "degraded")

@@ -1,0 +1,22 @@
+"""4.5: guards the primary well, then goes straight to cache and degraded mode: the backup provider sits idle."""
+# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# expect: during the outage, answered by backup or cache
+
+import random
+
+import httpx
+
+
+def build_handler(sb, *, seed=0):
+    rng = random.Random(seed)
+    primary = GuardedAgent(
+        sb.client(timeout=httpx.Timeout(6.0, connect=2.0)),
+        breaker=CircuitBreaker(clock=sb.clock),
+        rng=rng,
+        world=sb.world,
+        backoffice=sb.backoffice,
+        clock=sb.clock,
+        catalog=sb.catalog,
+    )
+    cache = {}
+    return lambda question: serve(question, [("primary", primary.ask)], cache=cache)

@@ -1,0 +1,26 @@
+"""4.2: reads retry-after (whole seconds, rounded up) and ignores the exact retry-after-ms beside it."""
+# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# expect: Prefer the precise one
+
+import httpx
+
+
+def call_with_retries(send, *, clock, rng, max_attempts=4, base=0.5, cap=8.0, deadline=30.0):
+    started = clock.now()
+    for attempt in range(1, max_attempts + 1):
+        try:
+            outcome = send()
+        except httpx.TransportError as exc:
+            outcome = exc
+        if isinstance(outcome, httpx.Response) and outcome.is_success:
+            return outcome
+        if attempt == max_attempts or not is_retryable(outcome):
+            break
+        header = outcome.headers.get("retry-after") if isinstance(outcome, httpx.Response) else None
+        wait = float(header) if header else rng.uniform(0, min(cap, base * 2 ** (attempt - 1)))
+        if clock.now() + wait > started + deadline:
+            break
+        clock.sleep(wait)
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome

@@ -1,0 +1,13 @@
+"""4.1: gets the common cases right but retries a 429 'Request too large' that exceeds the whole TPM limit."""
+# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# expect: Request too large
+
+import httpx
+
+
+def is_retryable(failure):
+    if isinstance(failure, httpx.TransportError):
+        return True
+    if failure.status_code == 429:
+        return failure.json()["error"]["code"] != "insufficient_quota"
+    return failure.status_code >= 500

@@ -1,0 +1,25 @@
+"""4.2: when the last attempt times out it returns None, so the caller cannot tell a timeout from anything else."""
+# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# expect: re-raise the last timeout
+
+import httpx
+
+
+def call_with_retries(send, *, clock, rng, max_attempts=4, base=0.5, cap=8.0, deadline=30.0):
+    started = clock.now()
+    for attempt in range(1, max_attempts + 1):
+        try:
+            outcome = send()
+        except httpx.TransportError as exc:
+            outcome = exc
+        if isinstance(outcome, httpx.Response) and outcome.is_success:
+            return outcome
+        if attempt == max_attempts or not is_retryable(outcome):
+            break
+        wait = rng.uniform(0, min(cap, base * 2 ** (attempt - 1)))
+        if isinstance(outcome, httpx.Response) and "retry-after-ms" in outcome.headers:
+            wait = float(outcome.headers["retry-after-ms"]) / 1000
+        if clock.now() + wait > started + deadline:
+            break
+        clock.sleep(wait)
+    return outcome if isinstance(outcome, httpx.Response) else None
