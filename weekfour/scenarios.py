@@ -185,6 +185,6 @@ def production_month() -> Scenario:
         | slow(p50=2.5)
         | rate_limited(rpm=600)
         | nights
-        | model_update(at=12 * DAY)
+        | model_update(at=15 * DAY)  # Tuesday of week three
     )
     return replace(month, name="production_month")
