@@ -187,3 +187,23 @@ def test_a_request_bigger_than_the_tpm_limit_is_refused_without_retry_after() ->
     assert resp.status_code == 429
     assert resp.json()["error"]["message"].startswith("Request too large for wf-chat-2026-01-15")
     assert "retry-after" not in resp.headers
+
+
+def test_before_request_hooks_see_every_request_from_clients_made_before_and_after() -> None:
+    provider = MockProvider(EchoModel())
+    early = provider.client()
+    seen: list[str] = []
+    provider.before_request.append(lambda request: seen.append(request.url.path))
+    late = provider.client()
+    body = {"model": "wf-chat", "messages": [{"role": "user", "content": "hi"}]}
+    early.post("/chat/completions", json=body)
+    late.post("/chat/completions", json=body)
+    assert seen == ["/v1/chat/completions"] * 2
+
+    def refuse(request: object) -> None:
+        raise RuntimeError("stopped by the hook")
+
+    provider.before_request.append(refuse)
+    with pytest.raises(RuntimeError, match="stopped by the hook"):
+        late.post("/chat/completions", json=body)
+    assert len(provider.log) == 2  # the refused request never reached the provider

@@ -186,10 +186,7 @@ def _install_watchdog(sb: Sandbox) -> _Watchdog:
         return existing
     watchdog = _Watchdog(sb)
     for provider in (sb.provider, sb.backup):
-        sync_handle, async_handle = provider.handle, provider.ahandle
-        # transport() reads ``self.handle`` when a client is made: every client made from now on is watched.
-        provider.handle = watchdog.wrap(sync_handle)  # type: ignore[method-assign]
-        provider.ahandle = watchdog.awrap(async_handle)  # type: ignore[method-assign]
+        provider.before_request.append(watchdog.check_request)
     object.__setattr__(sb, "_capstone_watchdog", watchdog)
     return watchdog
 
@@ -208,26 +205,12 @@ class _Watchdog:
             self.fired = True
             raise WorkerTimeout(f"the worker ran past its {self.limit:g} s time limit and was killed")
 
-    def wrap(self, handle: Callable[[httpx.Request], httpx.Response]) -> Callable[[httpx.Request], httpx.Response]:
-        def watched(request: httpx.Request) -> httpx.Response:
-            self.check()
-            return handle(request)
-
-        return watched
-
-    def awrap(self, handle: Callable[[httpx.Request], Any]) -> Callable[[httpx.Request], Any]:
-        async def watched(request: httpx.Request) -> httpx.Response:
-            self.check()
-            return await handle(request)
-
-        return watched
+    def check_request(self, request: httpx.Request) -> None:
+        self.check()
 
 
 def month_sandbox(*, days: int = MONTH_DAYS, seed: int = 0, scenario: Scenario | None = None) -> Sandbox:
-    """A fresh sandbox for a replay: :func:`month_scenario` (or ``scenario``), with the web server's watchdog on.
-
-    Build the deployment *after* this call, from this sandbox: its clients then go through the watchdog.
-    """
+    """A fresh sandbox for a replay: :func:`month_scenario` (or ``scenario``), with the web server's watchdog on."""
     sb = sandbox(scenario if scenario is not None else month_scenario(days), seed=seed)
     _install_watchdog(sb)
     return sb

@@ -21,7 +21,7 @@ import contextvars
 import hashlib
 import json
 import random
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -123,6 +123,9 @@ class MockProvider:
         self.rpm_limit = rpm_limit
         self.tpm_limit = tpm_limit
         self.log = RequestLog()
+        # Called with every request before it is served, by every client (whenever it was made): a hook may raise to
+        # stop the request, as a web server's worker timeout or a test's own guard would.
+        self.before_request: list[Callable[[httpx.Request], None]] = []
         url = httpx.URL(self.base_url)
         self._host = url.host
         self._prefix = url.path.rstrip("/")
@@ -139,6 +142,8 @@ class MockProvider:
     # -- the core ------------------------------------------------------------------------------------------------
     def handle(self, request: httpx.Request) -> httpx.Response:
         """Answer one request; the simulated clock advances by the call's latency before it returns (or raises)."""
+        for hook in self.before_request:
+            hook(request)
         outcome = self._process(request)
         if outcome.delay:
             self.clock.sleep(outcome.delay)
@@ -149,6 +154,8 @@ class MockProvider:
 
     async def ahandle(self, request: httpx.Request) -> httpx.Response:
         """Like :meth:`handle`, but waits on the virtual event loop, so concurrent calls overlap."""
+        for hook in self.before_request:
+            hook(request)
         outcome = self._process(request)
         if outcome.delay:
             await self.clock.asleep(outcome.delay)
