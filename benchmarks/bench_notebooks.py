@@ -49,7 +49,7 @@ def main(names: list[str]) -> None:
             lea = [_execute(learner) for _ in range(RUNS)]
             row += f" {statistics.median(s for s, _ in lea):>10.1f} {lea[-1][1]:>7d}"
         print(row, flush=True)
-    print("solution errors should be 0; a learner's come from check cells and raises-exception cells while stubs remain")
+    print("solution errors should be 0; a learner's come from check and raises-exception cells while stubs remain")
 
 
 if __name__ == "__main__":
