@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TESTSTAMP := $(VENV)/.installed-test
 LAB_ARGS ?=
 GRADE_ARGS ?=
 
@@ -11,7 +12,7 @@ GRADE_ARGS ?=
 
 help:
 	@echo "make lab      set up .venv and open the workbook in JupyterLab (LAB_ARGS=--no-browser ...)"
-	@echo "make test     set up .venv, run ruff and the whole test suite"
+	@echo "make test     set up .venv (with the test extra), run ruff and the whole test suite"
 	@echo "make grade    grade the notebooks in notebooks/ (GRADE_ARGS=... passes options)"
 	@echo "make release  rebuild notebooks/ from solutions/ (instructors)"
 	@echo "make bench    print the benchmark figures"
@@ -24,6 +25,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
 	@touch $(STAMP)
 
+# The tests also need the `test` extra (playwright for the browser test, actionlint for the workflows).
+$(TESTSTAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(TESTSTAMP)
+
 lab: $(STAMP)
 	@echo "Opening the workbook: notebooks/00-start-here.ipynb (the URL with its token is printed below)"
 	$(BIN)/jupyter lab notebooks/00-start-here.ipynb $(LAB_ARGS)
@@ -32,7 +38,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(STAMP) lint
+test: $(TESTSTAMP) lint
 	$(BIN)/python -m pytest -q
 
 grade: $(STAMP)

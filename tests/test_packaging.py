@@ -22,7 +22,8 @@ def test_environment_yml_names_the_same_packages_as_pyproject() -> None:
 
 def test_every_dependency_is_pinned_to_a_range() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    for spec in project["dependencies"]:
+    extras = [spec for group in project.get("optional-dependencies", {}).values() for spec in group]
+    for spec in [*project["dependencies"], *extras]:
         assert ">=" in spec and "<" in spec, f"{spec!r} needs a lower and an upper bound"
 
 

@@ -1,0 +1,124 @@
+"""One JupyterLab server and one headless chromium for the whole browser module.
+
+Without chromium or playwright the tests skip with the reason (a learner's ``make test``); when ``CI`` is set, a
+missing browser fails them instead: CI must run them (``.ci/run`` installs Debian's chromium).
+Screenshots land in ``tests/browser/artifacts/`` (git-ignored; CI uploads it).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from ._lab import CHROMIUM_ARGS, LabServer, LabStartError, browser_requirements, in_ci, start_lab
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+VIEWPORT = {"width": 1400, "height": 2400}  # the notebook scrolls inside Lab: a tall page shows more of it
+
+
+def solution_notebooks() -> list[str]:
+    """The authored notebooks, by file name: the tests are parametrized over whatever exists."""
+    return sorted(p.name for p in (ROOT / "solutions").glob("*.ipynb"))
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    chromium, missing = browser_requirements()
+    if missing or chromium is None:
+        reason = "the JupyterLab browser test needs " + " and ".join(missing)
+        if in_ci():
+            pytest.fail(f"{reason}. CI must run this test: `.ci/run` installs chromium before `make test`.")
+        pytest.skip(reason)
+    return chromium
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="module")
+def course_copy(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Path:
+    """A scratch copy of the course as a learner's server sees it: solutions/ and freshly built notebooks/.
+
+    Also runs the repository's ``postBuild`` (what Binder runs) with HOME in the scratch folder, so the server below
+    starts with the configuration Binder would give it.
+    """
+    base = tmp_path_factory.mktemp("lab")
+    root = base / "course"
+    (root / "solutions").mkdir(parents=True)
+    for name in solution_notebooks():
+        shutil.copy2(ROOT / "solutions" / name, root / "solutions" / name)
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "grader",
+            "release",
+            "--source",
+            str(root / "solutions"),
+            "--dest",
+            str(root / "notebooks"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if built.returncode != 0:
+        pytest.fail(f"`python -m grader release` could not build the learner notebooks:\n{built.stdout}{built.stderr}")
+    home = base / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "JUPYTER_CONFIG_DIR"} | {"HOME": str(home)}
+    post = subprocess.run(
+        ["bash", str(ROOT / "postBuild")], cwd=root, env=env, capture_output=True, text=True, timeout=60
+    )
+    if post.returncode != 0:
+        pytest.fail(f"postBuild failed:\n{post.stdout}{post.stderr}")
+    return root
+
+
+@pytest.fixture(scope="module")
+def lab(course_copy: Path) -> Iterator[LabServer]:
+    work = course_copy.parent / "server"
+    try:
+        server = start_lab(course_copy, work, config_dir=course_copy.parent / "home" / ".jupyter")
+    except LabStartError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path: str) -> Iterator[Browser]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=chromium_path, headless=True, args=list(CHROMIUM_ARGS))
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, lab: LabServer) -> Iterator[Page]:
+    context = browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
