@@ -1,3 +1,6 @@
-# Passes the one example the learner tried by hand, and nothing else.
+# Exercise 0.1 — passes the one example the learner tried by hand, and nothing else.
+# expect: answered without asking the agent
+
+
 def ask_status(agent, order_id):
     return "delivered"

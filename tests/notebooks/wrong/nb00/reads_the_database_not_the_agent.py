@@ -1,3 +1,6 @@
-# Right status, wrong exercise: it never asks the agent.
+# Exercise 0.1 — right status, wrong exercise: it never asks the agent.
+# expect: answered without asking the agent
+
+
 def ask_status(agent, order_id):
     return agent.world.orders[order_id].status

@@ -1,8 +1,6 @@
 # Exercise 1.5 — acts after failed reask
 # expect: take the safe path
 # After the one re-ask fails too, passes the answer on anyway ("the customer is waiting").
-# Overlays the solution notebook's namespace: the learner's other names come from there.
-# ruff: noqa: F821
 
 
 class GuardedAgent(GuardedAgent):

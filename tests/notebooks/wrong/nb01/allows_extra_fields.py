@@ -1,8 +1,6 @@
 # Exercise 1.1 — allows extra fields
 # expect: extra field
 # The model does not forbid extra fields, so {"approved_by": "admin"} slips through to the backoffice.
-# Overlays the solution notebook's namespace: the learner's other names come from there.
-# ruff: noqa: F821
 
 from typing import Literal
 

@@ -1,8 +1,6 @@
 # Exercise 1.3 — any order will do
 # expect: which was never looked up
 # The status only has to match some get_order result in the conversation, not the order the answer is about.
-# Overlays the solution notebook's namespace: the learner's other names come from there.
-# ruff: noqa: F821
 
 
 def grounding_problems(answer, messages):

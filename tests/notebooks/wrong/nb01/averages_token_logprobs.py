@@ -1,8 +1,6 @@
 # Exercise 1.4 — averages token logprobs
 # expect: least likely token
 # The mean logprob (perplexity style): one invented word drowns among fifty sure ones.
-# Overlays the solution notebook's namespace: the learner's other names come from there.
-# ruff: noqa: F821
 
 
 def answer_confidence(response):

@@ -1,8 +1,6 @@
 # Exercise 1.3 — checks the whole shop
 # expect: the tools never returned it in this conversation
 # Citations are checked against every document of the shop, not against what the tools returned.
-# Overlays the solution notebook's namespace: the learner's other names come from there.
-# ruff: noqa: F821
 
 from weekfour.world import POLICIES
 

@@ -1,8 +1,6 @@
 # Exercise 1.2 — ignores finish reason
 # expect: of kind 'truncated'
 # Never looks at finish_reason: a cut answer is called malformed, and a cut one that parses is trusted.
-# Overlays the solution notebook's namespace: the learner's other names come from there.
-# ruff: noqa: F821
 
 
 def parse_answer(response):

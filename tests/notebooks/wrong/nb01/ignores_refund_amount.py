@@ -1,8 +1,6 @@
 # Exercise 1.3 — ignores refund amount
 # expect: on an order whose total is
 # Statuses and citations are checked, money is not: a refund of 1.5x the order total goes out.
-# Overlays the solution notebook's namespace: the learner's other names come from there.
-# ruff: noqa: F821
 
 _solution_grounding = grounding_problems
 

@@ -1,8 +1,6 @@
 # Exercise 1.2 — ignores refusal
 # expect: of kind 'refusal'
 # Reads only message.content; a refusal (content null) is misfiled as broken JSON.
-# Overlays the solution notebook's namespace: the learner's other names come from there.
-# ruff: noqa: F821
 
 
 def parse_answer(response):

@@ -1,8 +1,6 @@
 # Exercise 1.4 — missing logprobs means sure
 # expect: should return 0.0
 # When the response carries no logprobs (the request forgot to ask), the answer is waved through.
-# Overlays the solution notebook's namespace: the learner's other names come from there.
-# ruff: noqa: F821
 
 
 def answer_confidence(response):

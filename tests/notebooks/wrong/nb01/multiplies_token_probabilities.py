@@ -1,8 +1,6 @@
 # Exercise 1.4 — multiplies token probabilities
 # expect: least likely token
 # The probability of the whole sequence: every long answer looks unsure, whatever it says.
-# Overlays the solution notebook's namespace: the learner's other names come from there.
-# ruff: noqa: F821
 
 
 def answer_confidence(response):

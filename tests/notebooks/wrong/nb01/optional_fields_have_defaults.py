@@ -1,8 +1,6 @@
 # Exercise 1.1 — optional fields have defaults
 # expect: every property in 'required'
 # Convenient defaults make fields optional in the JSON schema, which strict structured outputs reject.
-# Overlays the solution notebook's namespace: the learner's other names come from there.
-# ruff: noqa: F821
 
 from typing import Literal
 

@@ -1,8 +1,6 @@
 # Exercise 1.2 — raises on malformed json
 # expect: raised JSONDecodeError
 # Json.loads with no guard: prose from the model becomes a JSONDecodeError in the request handler.
-# Overlays the solution notebook's namespace: the learner's other names come from there.
-# ruff: noqa: F821
 
 
 def parse_answer(response):

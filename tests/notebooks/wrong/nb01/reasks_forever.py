@@ -1,8 +1,6 @@
 # Exercise 1.5 — reasks forever
 # expect: kept re-asking
 # Re-asks until the answer validates: no bound, and every re-ask is a full, billed request.
-# Overlays the solution notebook's namespace: the learner's other names come from there.
-# ruff: noqa: F821
 
 
 class GuardedAgent(GuardedAgent):

@@ -1,8 +1,6 @@
 # Exercise 1.1 — refund without amount accepted
 # expect: a refund with no amount
 # Every field is typed, but nothing checks the fields against each other: a refund of $0 for no order.
-# Overlays the solution notebook's namespace: the learner's other names come from there.
-# ruff: noqa: F821
 
 from typing import Literal
 

@@ -1,8 +1,6 @@
 # Exercise 1.2 — skips validation
 # expect: of kind 'invalid'
 # Builds the Answer with model_construct, which skips validation: missing fields become a silent object.
-# Overlays the solution notebook's namespace: the learner's other names come from there.
-# ruff: noqa: F821
 
 
 def parse_answer(response):

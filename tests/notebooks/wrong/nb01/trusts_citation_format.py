@@ -1,8 +1,6 @@
 # Exercise 1.3 — trusts citation format
 # expect: a document nobody returned
 # A citation that looks like a policy id is taken as real: 'policy/price-match' passes.
-# Overlays the solution notebook's namespace: the learner's other names come from there.
-# ruff: noqa: F821
 
 _solution_grounding = grounding_problems
 

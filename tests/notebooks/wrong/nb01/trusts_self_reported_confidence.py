@@ -1,8 +1,6 @@
 # Exercise 1.4 — trusts self reported confidence
 # expect: the number the model wrote about itself
 # Uses the confidence the model wrote about itself (always about 0.97, right or wrong).
-# Overlays the solution notebook's namespace: the learner's other names come from there.
-# ruff: noqa: F821
 
 
 def answer_confidence(response):

@@ -1,5 +1,7 @@
-# Exercise 2.1: a body without max_tokens is priced as if the model could not answer at all.
-# ruff: noqa: F821  (the names come from the solution notebook this file is overlaid on)
+# Exercise 2.1 — a body without max_tokens is priced as if the model could not answer at all.
+# expect: no completion ceiling
+
+
 def worst_case_cost(body, catalog):
     spec = catalog.resolve(body["model"])
     prompt = count_message_tokens(body["messages"], body.get("tools"))

@@ -1,5 +1,7 @@
-# Exercise 2.2: sends first, then notices the day is over budget: the crossing request is already paid for.
-# ruff: noqa: F821  (the names come from the solution notebook this file is overlaid on)
+# Exercise 2.2 — sends first, then notices the day is over budget: the crossing request is already paid for.
+# expect: Decide before sending, from what the request could cost at most
+
+
 class HardBudget(HardBudget):
     def handle_request(self, request):
         response = self.inner.handle_request(request)

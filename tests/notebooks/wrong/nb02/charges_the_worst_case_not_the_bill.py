@@ -1,5 +1,7 @@
-# Exercise 2.2: reserves the worst case and never settles it to the real cost: the budget runs out far too early.
-# ruff: noqa: F821  (the names come from the solution notebook this file is overlaid on)
+# Exercise 2.2 — reserves the worst case and never settles it to the real cost: the budget runs out far too early.
+# expect: charge what it actually cost (its usage), not the worst case
+
+
 class HardBudget(HardBudget):
     def handle_request(self, request):
         estimate = worst_case_cost(json.loads(request.content), self.catalog)

@@ -1,5 +1,7 @@
-# Exercise 2.2: the soft budget of most proxies: refuse only once spend-so-far has reached the limit.
-# ruff: noqa: F821  (the names come from the solution notebook this file is overlaid on)
+# Exercise 2.2 — the soft budget of most proxies: refuse only once spend-so-far has reached the limit.
+# expect: Checking what was spent so far lets the crossing request through
+
+
 class HardBudget(HardBudget):
     def handle_request(self, request):
         for scope, limit, spent in (

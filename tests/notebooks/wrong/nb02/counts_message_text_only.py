@@ -1,5 +1,7 @@
-# Exercise 2.1: counts the words of the messages, not the per-message overhead and the tool definitions.
-# ruff: noqa: F821  (the names come from the solution notebook this file is overlaid on)
+# Exercise 2.1 — counts the words of the messages, not the per-message overhead and the tool definitions.
+# expect: every message's overhead and the tools too
+
+
 def worst_case_cost(body, catalog):
     spec = catalog.resolve(body["model"])
     prompt = sum(count_tokens(m.get("content") or "") for m in body["messages"])

@@ -1,5 +1,7 @@
-# Exercise 2.4: "about four characters per token": true for prose, not for a log full of digits and punctuation.
-# ruff: noqa: F821  (the names come from the solution notebook this file is overlaid on)
+# Exercise 2.4 — "about four characters per token": true for prose, not for a log full of digits and punctuation.
+# expect: Characters are not tokens
+
+
 def guard_input(text, *, max_tokens=2_000):
     if len(text) <= max_tokens * 4:
         return text, None

@@ -1,5 +1,7 @@
-# Exercise 2.2: decides before sending, but on the prompt alone: the answer's tokens push the day over.
-# ruff: noqa: F821  (the names come from the solution notebook this file is overlaid on)
+# Exercise 2.2 — decides before sending, but on the prompt alone: the answer's tokens push the day over.
+# expect: per-request cap: the request went through
+
+
 class HardBudget(HardBudget):
     def handle_request(self, request):
         body = json.loads(request.content)

@@ -1,5 +1,7 @@
-# Exercise 2.3: compares with > instead of >=: landing exactly on 50% fires nothing.
-# ruff: noqa: F821  (the names come from the solution notebook this file is overlaid on)
+# Exercise 2.3 — compares with > instead of >=: landing exactly on 50% fires nothing.
+# expect: 'Reaches' includes exactly equal
+
+
 class SpendAlerts(SpendAlerts):
     def __call__(self, spent):
         for threshold in self.thresholds:

@@ -1,5 +1,7 @@
-# Exercise 2.3: no memory of what already fired: every request after 50% pages someone again.
-# ruff: noqa: F821  (the names come from the solution notebook this file is overlaid on)
+# Exercise 2.3 — no memory of what already fired: every request after 50% pages someone again.
+# expect: Remember which thresholds already fired
+
+
 class SpendAlerts(SpendAlerts):
     def __call__(self, spent):
         for threshold in self.thresholds:

@@ -1,5 +1,7 @@
-# Exercise 2.3: an if/elif ladder: a jump from 40% to 90% fires 80% and silently skips 50%.
-# ruff: noqa: F821  (the names come from the solution notebook this file is overlaid on)
+# Exercise 2.3 — an if/elif ladder: a jump from 40% to 90% fires 80% and silently skips 50%.
+# expect: each of them fires, lowest first
+
+
 class SpendAlerts(SpendAlerts):
     def __call__(self, spent):
         for threshold in sorted(self.thresholds, reverse=True):

@@ -1,5 +1,7 @@
-# Exercise 2.4: keeps the first tokens: the question at the end of the paste is gone.
-# ruff: noqa: F821  (the names come from the solution notebook this file is overlaid on)
+# Exercise 2.4 — keeps the first tokens: the question at the end of the paste is gone.
+# expect: (the last line of the paste) must survive the cut
+
+
 def guard_input(text, *, max_tokens=2_000):
     if count_tokens(text) <= max_tokens:
         return text, None

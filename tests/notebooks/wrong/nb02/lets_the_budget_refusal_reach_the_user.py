@@ -1,5 +1,7 @@
-# Exercise 2.5: guards the input but lets BudgetExceeded escape: the customer gets an error page.
-# ruff: noqa: F821  (the names come from the solution notebook this file is overlaid on)
+# Exercise 2.5 — guards the input but lets BudgetExceeded escape: the customer gets an error page.
+# expect: a budget refusal reached the customer as an exception
+
+
 class GuardedAgent(GuardedAgent):
     def ask(self, question, history=None):
         text, notice = guard_input(question, max_tokens=self.max_input_tokens)

@@ -1,5 +1,7 @@
-# Exercise 2.2: one running total for ever: yesterday's spend blocks today.
-# ruff: noqa: F821  (the names come from the solution notebook this file is overlaid on)
+# Exercise 2.2 — one running total for ever: yesterday's spend blocks today.
+# expect: yesterday's spend still counts against today
+
+
 class HardBudget(HardBudget):
     def handle_request(self, request):
         self.day = self.clock.datetime().date()  # pretend it is always the day we started counting

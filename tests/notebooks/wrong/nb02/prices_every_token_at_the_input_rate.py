@@ -1,5 +1,7 @@
-# Exercise 2.1: reads total_tokens and prices it all at the (cheaper) input rate.
-# ruff: noqa: F821  (the names come from the solution notebook this file is overlaid on)
+# Exercise 2.1 — reads total_tokens and prices it all at the (cheaper) input rate.
+# expect: Input and output tokens have different prices
+
+
 def cost_of(response, catalog):
     spec = catalog.resolve(response["model"])
     return response["usage"]["total_tokens"] * spec.usd_per_1m_input / 1_000_000

@@ -1,5 +1,7 @@
-# Exercise 2.5: relies on the kit's give_up: "a colleague will follow up", and no colleague is told.
-# ruff: noqa: F821  (the names come from the solution notebook this file is overlaid on)
+# Exercise 2.5 — relies on the kit's give_up: "a colleague will follow up", and no colleague is told.
+# expect: should open one ticket in the backoffice
+
+
 class GuardedAgent(GuardedAgent):
     def give_up(self, reply):
         return SupportAgent.give_up(self, reply)

@@ -1,5 +1,7 @@
-# Exercise 2.2: refuses with an httpx error: the openai SDK retries it and reports a connection error instead.
-# ruff: noqa: F821  (the names come from the solution notebook this file is overlaid on)
+# Exercise 2.2 — refuses with an httpx error: the openai SDK retries it and reports a connection error instead.
+# expect: An httpx error or an HTTP error response is something clients retry
+
+
 class HardBudget(HardBudget):
     def handle_request(self, request):
         try:

@@ -1,5 +1,7 @@
-# Exercise 2.5: checks the ceiling after the model call instead of before: one more paid request than allowed.
-# ruff: noqa: F821  (the names come from the solution notebook this file is overlaid on)
+# Exercise 2.5 — checks the ceiling after the model call instead of before: one more paid request than allowed.
+# expect: should send exactly
+
+
 class GuardedAgent(GuardedAgent):
     def __init__(self, client, *, max_steps=6, **kwargs):
         super().__init__(client, max_steps=max_steps + 1, **kwargs)

@@ -1,5 +1,7 @@
-# Exercise 2.4: drops the oldest message one at a time: a tool result can lose the call it answers (a 400).
-# ruff: noqa: F821  (the names come from the solution notebook this file is overlaid on)
+# Exercise 2.4 — drops the oldest message one at a time: a tool result can lose the call it answers (a 400).
+# expect: left a tool result without the assistant message that called it
+
+
 def fit_history(messages, *, context_window, reserve, tools=None):
     kept = list(messages)
     while len(kept) > 2 and count_message_tokens(kept, tools) + reserve > context_window:

@@ -1,5 +1,5 @@
-# Exercise 2.4: fits the prompt to the whole window: the model has no tokens left to answer with.
-# ruff: noqa: F821  (the names come from the solution notebook this file is overlaid on)
+# Exercise 2.4 — fits the prompt to the whole window: the model has no tokens left to answer with.
+# expect: should leave room for the answer
 _fit_history = fit_history
 
 

@@ -1,7 +1,7 @@
 # Exercise 3.5 — the raw question is the key: "What is..." and "what is... " are two entries.
 # expect: Normalise the key
-# Overlays the solution notebook's namespace: the learner's other names come from there.
-# ruff: noqa: F821
+
+
 async def _ask(self, question):
     entry = self.entries.get(question)
     if entry is not None and self.clock.now() - entry[0] < self.ttl:

@@ -1,7 +1,7 @@
 # Exercise 3.5 — no ttl: "your order is processing" is served a week after it shipped.
 # expect: is stale
-# Overlays the solution notebook's namespace: the learner's other names come from there.
-# ruff: noqa: F821
+
+
 async def _ask(self, question):
     key = " ".join(question.split()).casefold()
     if key in self.entries:

@@ -1,7 +1,7 @@
 # Exercise 3.2 — no try/except around the work: one 503 kills the worker and the job stays "running" forever.
 # expect: run_one raised RuntimeError
-# Overlays the solution notebook's namespace: the learner's other names come from there.
-# ruff: noqa: F821
+
+
 async def _run_one(self):
     if not self.queue:
         return False

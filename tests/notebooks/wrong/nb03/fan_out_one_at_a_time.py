@@ -1,5 +1,6 @@
 # Exercise 3.4 — a for loop with await: correct answers, one call at a time, the backlog takes all night.
-# expect: exactly
+# expect: calls should run at once
+
 import asyncio
 
 

@@ -1,5 +1,6 @@
 # Exercise 3.4 — creates the Semaphore inside each call: every call has a cap of its own, so there is no cap.
-# expect: exactly
+# expect: calls should run at once
+
 import asyncio
 
 

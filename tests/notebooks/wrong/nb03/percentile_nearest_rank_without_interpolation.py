@@ -1,7 +1,5 @@
 # Exercise 3.1 — nearest rank: index the sorted list at p% of its length, no interpolation.
 # expect: not the linear-interpolation percentile
-# Overlays the solution notebook's namespace: the learner's other names come from there.
-# ruff: noqa: F821
 
 
 def percentile(values, p):

@@ -1,7 +1,6 @@
 # Exercise 3.1 — sorts the caller's request log in place (list.sort) to save a copy.
 # expect: sorted (or changed) the caller's list in place
-# Overlays the solution notebook's namespace: the learner's other names come from there.
-# ruff: noqa: F821
+
 import math
 
 

@@ -1,7 +1,7 @@
 # Exercise 3.2 — takes the newest job first (deque.pop): the first visitors wait for everyone after them.
 # expect: oldest queued job first
-# Overlays the solution notebook's namespace: the learner's other names come from there.
-# ruff: noqa: F821
+
+
 async def _run_one(self):
     if not self.queue:
         return False

@@ -1,7 +1,7 @@
 # Exercise 3.2 — retry flips the state back to "queued" but never puts the id back in line: the job is lost.
 # expect: After retry, the next run_one should run the job again
-# Overlays the solution notebook's namespace: the learner's other names come from there.
-# ruff: noqa: F821
+
+
 def _retry(self, job_id):
     job = self.jobs[job_id]
     if job.state != "failed":

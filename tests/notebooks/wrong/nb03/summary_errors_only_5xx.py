@@ -1,7 +1,5 @@
 # Exercise 3.1 — counts only HTTP 5xx as errors: 429s and timeouts disappear from the report.
 # expect: latency_summary(log)['errors'] is wrong
-# Overlays the solution notebook's namespace: the learner's other names come from there.
-# ruff: noqa: F821
 
 
 def latency_summary(log):

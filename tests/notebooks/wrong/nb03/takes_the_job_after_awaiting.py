@@ -1,7 +1,7 @@
 # Exercise 3.2 — peeks at the head of the line, awaits the work, and only then removes it: two workers run one job.
 # expect: every job should run exactly once
-# Overlays the solution notebook's namespace: the learner's other names come from there.
-# ruff: noqa: F821
+
+
 async def _run_one(self):
     if not self.queue:
         return False

@@ -1,5 +1,4 @@
-"""4.5: asks the breaker once per call and then runs the whole retry loop: every probe is a burst of retries."""
-# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# Exercise 4.5 — asks the breaker once per call and then runs the whole retry loop: every probe is a burst of retries.
 # expect: the dead primary received
 
 import httpx

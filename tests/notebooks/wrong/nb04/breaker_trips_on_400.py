@@ -1,5 +1,4 @@
-"""4.5: records every non-2xx as a provider failure: five too-long pastes open the breaker on a healthy primary."""
-# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# Exercise 4.5 — records every non-2xx as a provider failure: five too-long pastes open a healthy primary's breaker.
 # expect: the primary is perfectly healthy
 
 import httpx

@@ -1,5 +1,4 @@
-"""4.3: answers from the cache before asking any provider: fast, cheap, and stale (yesterday's order status)."""
-# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# Exercise 4.3 — answers from the cache before asking any provider: fast, cheap, and stale (yesterday's order status).
 # expect: even for a question answered before
 
 

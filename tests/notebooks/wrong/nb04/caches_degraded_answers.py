@@ -1,5 +1,4 @@
-"""4.3: stores the degraded message in the cache, so later it is served as if it were a real earlier answer."""
-# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# Exercise 4.3 — stores the degraded message in the cache, so later it is served as if it were a real earlier answer.
 # expect: nothing real was ever answered
 
 from weekfour import Reply

@@ -1,5 +1,4 @@
-"""4.3: falls back on HTTP status errors only; a timeout or a refused connection escapes as a 500."""
-# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# Exercise 4.3 — falls back on HTTP status errors only; a timeout or a refused connection escapes as a 500.
 # expect: serve should move on to the next rung
 
 import httpx

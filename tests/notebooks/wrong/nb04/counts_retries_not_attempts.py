@@ -1,5 +1,4 @@
-"""4.2: off by one: max_attempts retries after the first request, so one request more than asked."""
-# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# Exercise 4.2 — off by one: max_attempts retries after the first request, so one request more than asked.
 # expect: then return the last 503 response
 
 import httpx

@@ -1,5 +1,4 @@
-"""4.4: counts every failure ever, not consecutive ones: a healthy provider with rare blips gets cut off."""
-# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# Exercise 4.4 — counts every failure ever, not consecutive ones: a healthy provider with rare blips gets cut off.
 # expect: only consecutive failures count
 
 

@@ -1,5 +1,4 @@
-"""4.3: degraded mode shows the customer the exception text instead of a message they can act on."""
-# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# Exercise 4.3 — degraded mode shows the customer the exception text instead of a message they can act on.
 # expect: with no error details
 
 

@@ -1,5 +1,4 @@
-"""4.4: a failed probe reopens the breaker but keeps the old opening time, so it is half-open again at once."""
-# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# Exercise 4.4 — a failed probe reopens the breaker but keeps the old opening time, so it is half-open again at once.
 # expect: Right after the probe failed
 
 

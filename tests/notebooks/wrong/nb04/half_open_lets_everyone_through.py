@@ -1,5 +1,4 @@
-"""4.4: after the cooldown every caller is let through at once: the whole queue lands on a recovering provider."""
-# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# Exercise 4.4 — after the cooldown every caller is let through at once: the whole queue lands on a recovering provider.
 # expect: While the probe is out
 
 

@@ -1,5 +1,4 @@
-"""4.1: only looks at status codes; timeouts and refused connections (exceptions, no status) are never retried."""
-# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# Exercise 4.1 — only looks at status codes; timeouts and refused connections (exceptions, no status) are never retried.
 # expect: Timeouts and refused connections arrive as exceptions
 
 import httpx

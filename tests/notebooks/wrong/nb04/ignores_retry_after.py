@@ -1,5 +1,4 @@
-"""4.2: always uses its own backoff, even when the 429 says exactly how long to wait."""
-# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# Exercise 4.2 — always uses its own backoff, even when the 429 says exactly how long to wait.
 # expect: When the provider says how long to wait
 
 import httpx

@@ -1,5 +1,4 @@
-"""4.4: opens after the threshold and stays open forever: no half-open probe, the primary is never used again."""
-# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# Exercise 4.4 — opens after the threshold and stays open forever: no half-open probe, the primary is never used again.
 # expect: the breaker's state should be 'half_open'
 
 

@@ -1,5 +1,4 @@
-"""4.3: reads the cache but never writes it, so the cache rung can never serve anything."""
-# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# Exercise 4.3 — reads the cache but never writes it, so the cache rung can never serve anything.
 # expect: the answer should come from the 'cache' rung
 
 

@@ -1,5 +1,4 @@
-"""4.5: guards the primary well, then goes straight to cache and degraded mode: the backup provider sits idle."""
-# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# Exercise 4.5 — guards the primary well, then goes straight to cache and degraded mode: the backup provider sits idle.
 # expect: during the outage, answered by backup or cache
 
 import random

@@ -1,5 +1,4 @@
-"""4.5: retries and falls back, but never asks the breaker: every question hammers the dead primary again."""
-# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# Exercise 4.5 — retries and falls back, but never asks the breaker: every question hammers the dead primary again.
 # expect: the dead primary received
 
 

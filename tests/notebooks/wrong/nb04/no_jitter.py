@@ -1,5 +1,4 @@
-"""4.2: plain exponential backoff with no jitter: every client that failed together retries together."""
-# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# Exercise 4.2 — plain exponential backoff with no jitter: every client that failed together retries together.
 # expect: (full jitter)
 
 import httpx

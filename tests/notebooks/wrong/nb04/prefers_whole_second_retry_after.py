@@ -1,5 +1,4 @@
-"""4.2: reads retry-after (whole seconds, rounded up) and ignores the exact retry-after-ms beside it."""
-# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# Exercise 4.2 — reads retry-after (whole seconds, rounded up) and ignores the exact retry-after-ms beside it.
 # expect: Prefer the precise one
 
 import httpx

@@ -1,5 +1,4 @@
-"""4.3: a chain of providers with no last rung: when every provider fails, the error reaches the customer as a 500."""
-# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# Exercise 4.3 — a chain of providers with no last rung: when every provider fails, the customer gets a 500.
 # expect: the user never sees a 500
 
 

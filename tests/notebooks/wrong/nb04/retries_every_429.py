@@ -1,5 +1,4 @@
-"""4.1: treats every 429 alike, so an exhausted quota is retried (waiting never adds money to the account)."""
-# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# Exercise 4.1 — treats every 429 alike, so an exhausted quota is retried (waiting never adds money to the account).
 # expect: Waiting does not put money in the account
 
 import httpx

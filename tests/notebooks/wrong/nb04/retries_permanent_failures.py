@@ -1,5 +1,4 @@
-"""4.2: retries every failure up to max_attempts without asking whether a retry can ever help."""
-# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# Exercise 4.2 — retries every failure up to max_attempts without asking whether a retry can ever help.
 # expect: can never pass on a retry
 
 import httpx

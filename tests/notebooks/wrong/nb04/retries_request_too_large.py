@@ -1,5 +1,4 @@
-"""4.1: gets the common cases right but retries a 429 'Request too large' that exceeds the whole TPM limit."""
-# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# Exercise 4.1 — gets the common cases right but retries a 429 'Request too large' that exceeds the whole TPM limit.
 # expect: Request too large
 
 import httpx

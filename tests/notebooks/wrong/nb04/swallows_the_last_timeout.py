@@ -1,5 +1,4 @@
-"""4.2: when the last attempt times out it returns None, so the caller cannot tell a timeout from anything else."""
-# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# Exercise 4.2 — the last attempt times out and it returns None: the caller cannot tell a timeout from anything else.
 # expect: re-raise the last timeout
 
 import httpx

@@ -1,5 +1,4 @@
-"""4.2: draws the jitter from the `random` module instead of the rng it was given: runs no longer replay."""
-# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# Exercise 4.2 — draws the jitter from the `random` module instead of the rng it was given: runs no longer replay.
 # expect: With the same seeded rng
 
 import random as _random

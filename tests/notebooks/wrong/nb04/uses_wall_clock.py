@@ -1,5 +1,4 @@
-"""4.4: times the cooldown with time.monotonic(): on the simulated clock (and in tests) it never ends."""
-# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# Exercise 4.4 — times the cooldown with time.monotonic(): on the simulated clock (and in tests) it never ends.
 # expect: the breaker's state should be 'half_open'
 
 import time

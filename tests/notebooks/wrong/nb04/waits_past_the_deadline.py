@@ -1,5 +1,4 @@
-"""4.2: sleeps first and looks at the deadline afterwards, so the customer waits past it for nothing."""
-# ruff: noqa: F821 -- overlays the solution notebook's namespace (is_retryable, Served, SupportAgent, ...)
+# Exercise 4.2 — sleeps first and looks at the deadline afterwards, so the customer waits past it for nothing.
 # expect: never wait past it
 
 import httpx

@@ -1,6 +1,5 @@
-# exercise: 5.3
-# ruff: noqa: F821 (the names come from the solution notebook this file is overlaid on)
-# Rows are paired by position: when the candidate's suite returns its cases in another order, the diff is noise.
+# Exercise 5.3 — rows are paired by position: when the candidate's cases come in another order, the diff is noise.
+# expect: Match rows by their case id, not by their position
 
 
 def drift_gate(baseline, candidate, *, tolerance=0.0):

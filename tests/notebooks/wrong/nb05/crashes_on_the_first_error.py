@@ -1,6 +1,5 @@
-# exercise: 5.2
-# ruff: noqa: F821 (the names come from the solution notebook this file is overlaid on)
-# One 400 or timeout aborts the whole suite, so nobody sees the other results.
+# Exercise 5.2 — one 400 or timeout aborts the whole suite, so nobody sees the other results.
+# expect: run_suite crashed when one call raised
 
 
 def run_suite(cases, prompt_versions, models, ask):

@@ -1,6 +1,5 @@
-# exercise: 5.2
-# ruff: noqa: F821 (the names come from the solution notebook this file is overlaid on)
-# Errors are skipped instead of counted: the suite reports fewer cases and a rosier pass rate.
+# Exercise 5.2 — errors are skipped instead of counted: the suite reports fewer cases and a rosier pass rate.
+# expect: run_suite should ask once per case x prompt version x model
 
 
 def run_suite(cases, prompt_versions, models, ask):

@@ -1,6 +1,5 @@
-# exercise: 5.2
-# ruff: noqa: F821 (the names come from the solution notebook this file is overlaid on)
-# The assertion searches the answer text, which in week six still contains the right words around broken JSON.
+# Exercise 5.2 — the assertion searches the answer text, which in week six still has the right words around broken JSON.
+# expect: has the wrong verdict
 
 
 def passes(case, reply):

@@ -1,6 +1,6 @@
-# exercise: 5.1
-# ruff: noqa: F821 (the names come from the solution notebook this file is overlaid on)
-# The response format is serialised without a canonical key order: equal content, different hashes.
+# Exercise 5.1 — the response format is serialised without a canonical key order: equal content, different hashes.
+# expect: should not depend on the key order of response_format
+
 import hashlib
 import json
 

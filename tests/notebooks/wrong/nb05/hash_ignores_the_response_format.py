@@ -1,6 +1,6 @@
-# exercise: 5.1
-# ruff: noqa: F821 (the names come from the solution notebook this file is overlaid on)
-# Only the template is hashed: switching the schema (or strict mode) under the same version goes unnoticed.
+# Exercise 5.1 — only the template is hashed: a new schema (or strict mode) under the same version goes unnoticed.
+# expect: prompt_hash should change when the response_format changes
+
 import hashlib
 
 

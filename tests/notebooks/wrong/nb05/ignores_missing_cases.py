@@ -1,6 +1,5 @@
-# exercise: 5.3
-# ruff: noqa: F821 (the names come from the solution notebook this file is overlaid on)
-# The candidate's rate is computed over the rows it has: a suite that skipped its failures looks green.
+# Exercise 5.3 — the candidate's rate is computed over the rows it has: a suite that skipped its failures looks green.
+# expect: baseline cases missing from the candidate should count as failed
 
 
 def drift_gate(baseline, candidate, *, tolerance=0.0):

@@ -1,6 +1,5 @@
-# exercise: 5.3
-# ruff: noqa: F821 (the names come from the solution notebook this file is overlaid on)
-# Any drop blocks, whatever tolerance the team agreed on.
+# Exercise 5.3 — any drop blocks, whatever tolerance the team agreed on.
+# expect: is within a tolerance of
 
 
 def drift_gate(baseline, candidate, *, tolerance=0.0):

@@ -1,6 +1,5 @@
-# exercise: 5.5
-# ruff: noqa: F821 (the names come from the solution notebook this file is overlaid on)
-# JSON mode: valid JSON without fences, but the new snapshot still names the field order_status.
+# Exercise 5.5 — JSON mode: valid JSON without fences, but the new snapshot still names the field order_status.
+# expect: the schema's fields should be exactly SupportAnswer's
 
 
 def register_v2(registry):

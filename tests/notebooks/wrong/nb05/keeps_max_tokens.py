@@ -1,6 +1,5 @@
-# exercise: 5.4
-# ruff: noqa: F821 (the names come from the solution notebook this file is overlaid on)
-# The snapshot is pinned, but the body still sends the deprecated max_tokens.
+# Exercise 5.4 — the snapshot is pinned, but the body still sends the deprecated max_tokens.
+# expect: max_completion_tokens = max_output and no max_tokens
 
 
 def pinned_body(messages, *, model, tools, response_format=None, max_output=512):

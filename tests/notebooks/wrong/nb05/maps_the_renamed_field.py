@@ -1,6 +1,6 @@
-# exercise: 5.4
-# ruff: noqa: F821 (the names come from the solution notebook this file is overlaid on)
-# order_status is quietly mapped back to status: it works today, and hides the next rename that does not.
+# Exercise 5.4 — order_status is quietly mapped back to status: it works today, and hides the next rename that does not.
+# expect: `status` renamed to `order_status`, not return a guess
+
 import json
 import re
 

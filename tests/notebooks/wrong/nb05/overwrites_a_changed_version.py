@@ -1,6 +1,5 @@
-# exercise: 5.1
-# ruff: noqa: F821 (the names come from the solution notebook this file is overlaid on)
-# The registry stores whatever it is given: an edited prompt silently replaces the one the suite ran.
+# Exercise 5.1 — the registry stores whatever it is given: an edited prompt silently replaces the one the suite ran.
+# expect: should raise PromptChanged; it was accepted
 
 
 def _register(self, id, version, template, *, response_format=None):

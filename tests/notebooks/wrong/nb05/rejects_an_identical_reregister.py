@@ -1,6 +1,5 @@
-# exercise: 5.1
-# ruff: noqa: F821 (the names come from the solution notebook this file is overlaid on)
-# Any second registration of a version raises, so re-running a cell or re-importing a module breaks.
+# Exercise 5.1 — any second registration of a version raises, so re-running a cell or re-importing a module breaks.
+# expect: should return the stored prompt, not raise
 
 
 def _register(self, id, version, template, *, response_format=None):

@@ -1,6 +1,5 @@
-# exercise: 5.1
-# ruff: noqa: F821 (the names come from the solution notebook this file is overlaid on)
-# render replaces the variables it is given and ships any other {placeholder} to the model as is.
+# Exercise 5.1 — render replaces the variables it is given and ships any other {placeholder} to the model as is.
+# expect: with a placeholder left unfilled should raise KeyError
 
 
 def _render(self, **variables):

@@ -1,6 +1,5 @@
-# exercise: 5.5
-# ruff: noqa: F821 (the names come from the solution notebook this file is overlaid on)
-# A sterner prompt and no contract at the source: the new snapshot fences and renames regardless.
+# Exercise 5.5 — A sterner prompt and no contract at the source: the new snapshot fences and renames regardless.
+# expect: Wording asks; only a response format the provider enforces
 
 
 def register_v2(registry):

@@ -1,6 +1,5 @@
-# exercise: 5.5
-# ruff: noqa: F821 (the names come from the solution notebook this file is overlaid on)
-# Nullable fields are left out of `required`: strict mode refuses the schema (a 400 at the first request).
+# Exercise 5.5 — nullable fields are left out of `required`: strict mode refuses the schema (a 400 on the first request)
+# expect: strict mode needs every property in required
 
 
 def register_v2(registry):

@@ -1,6 +1,5 @@
-# exercise: 5.4
-# ruff: noqa: F821 (the names come from the solution notebook this file is overlaid on)
-# Any model name goes through, so production keeps following whatever the alias points at today.
+# Exercise 5.4 — any model name goes through, so production keeps following whatever the alias points at today.
+# expect: is not a pinned snapshot
 
 
 def pinned_body(messages, *, model, tools, response_format=None, max_output=512):

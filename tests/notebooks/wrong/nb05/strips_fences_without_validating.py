@@ -1,6 +1,6 @@
-# exercise: 5.4
-# ruff: noqa: F821 (the names come from the solution notebook this file is overlaid on)
-# Fences and preamble are stripped, but the fields are never checked against the contract.
+# Exercise 5.4 — fences and preamble are stripped, but the fields are never checked against the contract.
+# expect: missing, not return a guess
+
 import json
 import re
 

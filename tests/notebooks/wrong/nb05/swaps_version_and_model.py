@@ -1,6 +1,5 @@
-# exercise: 5.2
-# ruff: noqa: F821 (the names come from the solution notebook this file is overlaid on)
-# ask is called with (question, model, prompt_version): every row is labelled with a pair it did not run.
+# Exercise 5.2 — ask is called with (question, model, prompt_version): every row is labelled with a pair it did not run.
+# expect: pass ask its arguments in the documented order
 
 
 def run_suite(cases, prompt_versions, models, ask):

@@ -1,6 +1,6 @@
-# exercise: 5.4
-# ruff: noqa: F821 (the names come from the solution notebook this file is overlaid on)
-# The week-one parser: json.loads, and anything it cannot read becomes an answer with an empty status.
+# Exercise 5.4 — the week-one parser: json.loads, and anything it cannot read becomes an answer with an empty status.
+# expect: parse_strict should return the reply's fields as a dict
+
 import json
 
 
