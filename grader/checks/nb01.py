@@ -647,6 +647,9 @@ def confidence_is_the_weakest_token(ns: Namespace) -> None:
         raise CheckFailed("CONFIDENCE_THRESHOLD should be a probability strictly between 0 and 1.", got=threshold)
 
 
+_SURE = 0.9  # a correct answer whose least likely token is at least this probable is one the model was sure of
+
+
 @exercise("1.4", points=1, hidden=True)
 def threshold_separates_invented_answers(ns: Namespace) -> None:
     from weekfour import scenarios
@@ -665,18 +668,20 @@ def threshold_separates_invented_answers(ns: Namespace) -> None:
     wrong = run.per_question["wrong_downstream"].to_numpy() > 0
     scores = [_confidence(ns, r) if r is not None else 0.0 for r in run.final_responses]
     passed_wrong = sum(1 for s, w in zip(scores, wrong, strict=True) if w and s >= threshold)
-    right = [s for s, w in zip(scores, wrong, strict=True) if not w]
-    escalated_right = sum(1 for s in right if s < threshold)
+    # Some correct answers carry an unsure token that happened not to matter: escalating those is the price of the
+    # guard, whatever the threshold. What a threshold must not do is send answers the model was sure of to a person.
+    sure_right = [s for s, w in zip(scores, wrong, strict=True) if not w and s >= _SURE]
+    escalated_sure = sum(1 for s in sure_right if s < threshold)
     if passed_wrong:
         raise CheckFailed(
             f"With CONFIDENCE_THRESHOLD = {threshold}, {passed_wrong} invented answers still passed.",
             hint="Look at the confidences of the wrong answers in the notebook's slider and move the threshold.",
         )
-    if escalated_right > 0.1 * len(right):
+    if escalated_sure:
         raise CheckFailed(
-            f"With CONFIDENCE_THRESHOLD = {threshold}, {escalated_right} of {len(right)} correct answers go to a "
-            "person.",
-            hint="A threshold that escalates most correct answers makes the agent useless: lower it.",
+            f"With CONFIDENCE_THRESHOLD = {threshold}, {escalated_sure} of {len(sure_right)} correct answers that the "
+            f"model was sure of (every token at {_SURE:.0%} or more) go to a person.",
+            hint="A threshold that escalates confident, correct answers makes the agent useless: lower it.",
         )
 
 
