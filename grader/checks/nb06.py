@@ -281,12 +281,14 @@ def bounded_inputs_and_pinned_snapshot(ns: Namespace) -> None:
                 hint=lesson,
             )
     answerable = v[v["kind"].isin(["long_paste", "long_chat", "status"])]
-    share = float(answerable["correct"].mean()) if len(answerable) else 0.0
-    if share < 0.7:
+    shares = answerable.groupby("kind")["correct"].mean().round(2).to_dict() if len(answerable) else {}
+    # Judged kind by kind: on a run with few pastes, a guard that fails every paste would hide in an overall share.
+    short = {kind: share for kind, share in shares.items() if share < 0.7}
+    if short or not shares:
         raise CheckFailed(
             "Pastes, long conversations and plain status questions should still get a right answer.",
-            expected=">= 70% answered right",
-            got=f"{share:.0%} ({answerable.groupby('kind')['correct'].mean().round(2).to_dict()})",
+            expected=">= 70% answered right, for each kind",
+            got=shares,
             hint="Cut what does not fit instead of refusing the whole question; keep the customer's last line.",
         )
     most = int(v["requests"].max()) if len(v) else 0

@@ -58,8 +58,8 @@ __all__ = [
 
 ROOT: Final = Path(__file__).resolve().parents[2]
 WRONG: Final = Path(__file__).parent / "wrong"
-# The notebooks this harness covers. Notebook 06 keeps its own test file for now; add it here to bring it in.
-NOTEBOOKS: Final = (0, 1, 2, 3, 4, 5)
+# The notebooks this harness covers.
+NOTEBOOKS: Final = (0, 1, 2, 3, 4, 5, 6)
 SOLUTION_SEEDS: Final = (1, 2, 3, 4, 5)
 WRONG_SEEDS: Final = (11, 12)
 # The seed of the end-to-end gradings: fixed, so that a run is the same every time.
@@ -68,7 +68,7 @@ KERNEL_TIMEOUT: Final = 120
 GRADER_TIMEOUT: Final = 60.0
 
 # Story cells (besides the setup cell) that the solution cells read at call time, by how their source starts.
-_ALSO_RUN: Final[dict[int, tuple[str, ...]]] = {5: ("CATALOG = ",)}
+_ALSO_RUN: Final[dict[int, tuple[str, ...]]] = {5: ("CATALOG = ",), 6: ("REASK",)}
 _HEADER: Final = re.compile(r"\A# Exercise (\d+\.\d+) — (\S.*)\n# expect: (\S.*)\n")
 _BROKEN_CHECK: Final = "tell your instructor"
 

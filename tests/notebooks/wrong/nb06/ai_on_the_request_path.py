@@ -1,6 +1,5 @@
 # Exercise 6.6 — everything hardened, but the page still waits for the model.
 # expect: The customer's page should not wait for the model
-# ruff: noqa: F821
 _build_off_the_path = build_hardened
 
 

@@ -1,6 +1,5 @@
 # Exercise 6.2 — sends the request first and checks the budget when the bill is already there.
 # expect: notebook 02
-# ruff: noqa: F821
 class HardBudget(HardBudget):
     def handle_request(self, request):
         if not request.url.path.endswith("/chat/completions"):

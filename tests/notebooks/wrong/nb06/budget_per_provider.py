@@ -1,6 +1,5 @@
 # Exercise 6.6 — one budget per provider: each stays under the cap, together they spend up to twice of it.
 # expect: crossed the cap
-# ruff: noqa: F821
 def build_hardened(sb, *, day_cap=DAY_CAP_USD, seed=0):
     rng = random.Random(seed)
     timeout = httpx.Timeout(10.0, connect=2.0)

@@ -1,6 +1,5 @@
 # Exercise 6.7 — compares the number of error pages with a target that is a rate.
 # expect: errors
-# ruff: noqa: F821
 _report = slo_report
 
 

@@ -1,6 +1,5 @@
 # Exercise 6.1 — grounds the status and the refund, but lets any citation through.
 # expect: grounding_problems
-# ruff: noqa: F821
 _grounded_fields = grounding_problems
 
 

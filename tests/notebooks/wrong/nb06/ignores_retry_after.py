@@ -1,5 +1,4 @@
 # Exercise 6.4 — backs off on its own schedule and ignores the wait the 429 asked for.
 # expect: notebook 04
-# ruff: noqa: F821
 def retry_after(response):
     return None

@@ -1,6 +1,5 @@
 # Exercise 6.7 — compares the month's total spend with the daily cap.
 # expect: spend per day
-# ruff: noqa: F821
 _report = slo_report
 
 

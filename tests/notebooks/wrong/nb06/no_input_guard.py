@@ -1,6 +1,5 @@
 # Exercise 6.6 — composes everything but the input guard: a 40,000-token paste is sent as it is.
 # expect: answered right
-# ruff: noqa: F821
 class HardenedAgent(HardenedAgent):
     def ask(self, question, history=None):
         reply = self.start(question, history)

@@ -1,6 +1,5 @@
 # Exercise 6.3 — the job queue takes the newest job first: the first customers wait for everyone after them.
 # expect: notebook 03
-# ruff: noqa: F821
 async def _newest_first(self):
     if not self.queue:
         return False

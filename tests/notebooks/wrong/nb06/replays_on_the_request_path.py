@@ -1,6 +1,5 @@
 # Exercise 6.8 — replays the hardened handler, but inline: the page waits for the model again.
 # expect: p95 request path
-# ruff: noqa: F821
 def hardened_month(sb, visits):
     deployment = build_hardened(sb, day_cap=SLOS.day_cap_usd)
     return replay(sb, Deployment(deployment.handler), visits, name="inline", day_cap=SLOS.day_cap_usd)

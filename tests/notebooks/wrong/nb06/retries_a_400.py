@@ -1,5 +1,4 @@
 # Exercise 6.4 — retries every failure, a 400 or an empty quota included.
 # expect: notebook 04
-# ruff: noqa: F821
 def is_retryable(failure):
     return True

@@ -1,6 +1,5 @@
 # Exercise 6.7 — a value exactly on its target counts as a miss.
-# expect: exactly on every target
-# ruff: noqa: F821
+# expect: a value exactly on its target meets it
 _report = slo_report
 
 
