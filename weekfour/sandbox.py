@@ -24,7 +24,7 @@ from weekfour.catalog import DEFAULT_ALIASES, DEFAULT_SPECS, Catalog, default_ca
 from weekfour.clock import SimClock
 from weekfour.model import ScriptedModel
 from weekfour.provider import BASE_URL, MockProvider, RequestLog
-from weekfour.scenarios import Scenario
+from weekfour.scenarios import BACKUP_FAMILY, Scenario
 from weekfour.traffic import Question, questions
 from weekfour.world import Backoffice, World
 
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["BACKUP_BASE_URL", "BACKUP_MODELS", "Sandbox", "sandbox"]
 
 BACKUP_BASE_URL = "https://api.backup-llm.test/v1"
-BACKUP_MODELS = ("backup-chat", "backup-chat-1")
+BACKUP_MODELS = BACKUP_FAMILY  # the models the backup provider serves
 
 
 @dataclass

@@ -18,6 +18,7 @@ from typing import Any
 from weekfour.types import FaultWindow, LatencyProfile
 
 __all__ = [
+    "BACKUP_FAMILY",
     "CHAT_FAMILY",
     "TWO_AM",
     "Scenario",
@@ -36,6 +37,7 @@ HOUR = 3600.0
 DAY = 24 * HOUR
 TWO_AM = 17 * HOUR  # the first night: the clock starts Monday 09:00
 CHAT_FAMILY = ("wf-chat", "wf-chat-2026-01-15", "wf-chat-2026-06-01")  # the alias and every snapshot behind it
+BACKUP_FAMILY = ("backup-chat", "backup-chat-1")  # the second provider's alias and snapshot
 
 ModelUpdate = tuple[str, str, float]  # (alias, snapshot, at simulated second)
 
@@ -55,6 +57,7 @@ class Scenario:
     rpm_limit: int | None = None
     tpm_limit: int | None = None
     model_updates: tuple[ModelUpdate, ...] = ()
+    days: int | None = None  # the simulated days the scenario is written for (None: no end in particular)
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     def __or__(self, other: Scenario) -> Scenario:
@@ -83,7 +86,7 @@ class Scenario:
         return replace(self, faults=self.faults + windows)
 
     def describe(self) -> str:
-        lines = [f"Scenario: {self.name}"]
+        lines = [f"Scenario: {self.name}" + (f" ({self.days} simulated days)" if self.days else "")]
         if self.hallucination_rate:
             lines.append(f"  model invents facts on {self.hallucination_rate:.0%} of questions (low logprobs)")
         if self.injection_susceptibility:
@@ -174,17 +177,35 @@ def model_update(at: float = 0.0, *, alias: str = "wf-chat", snapshot: str = "wf
     return Scenario(name=f"model_update(at={at:g}s)", model_updates=((alias, snapshot, at),))
 
 
-def production_month() -> Scenario:
-    """Week four in production: all five failure modes at once, over a month of simulated time."""
+def production_month(days: int = 30) -> Scenario:
+    """Week four in production: every condition the course names at once, over ``days`` simulated days.
+
+    The model invents facts on 15% of questions and obeys half the prompt injections; missing orders and "check all
+    my orders" send it into tool-call loops; it is slow (p50 2.5 s) and rate limited (600 rpm); three nights (at the
+    start, a third and two thirds of the way) bring a 429 storm at 2am, a 503 outage, timeouts and an exhausted quota,
+    and the backup provider refuses connections for 12 minutes inside each outage; halfway through (week three of a
+    month), the provider points ``wf-chat`` at a newer snapshot with another output format that rejects ``max_tokens``.
+    """
+    if days < 3:
+        raise ValueError(f"a month needs at least 3 days (nights of faults and a model update), not {days}")
+
+    def day_of(fraction: float) -> int:
+        return min(days - 1, round(fraction * days))
+
     nights = Scenario()
-    for night in (0, 9, 20):
+    blips: list[FaultWindow] = []
+    for fraction in (0.0, 0.3, 0.67):
+        night = day_of(fraction)
         nights = nights | night_of_faults(night=night)
+        two_am = TWO_AM + night * DAY
+        blips.append(FaultWindow(two_am + 1.2 * HOUR, two_am + 1.4 * HOUR, "connection_error", models=BACKUP_FAMILY))
     month = (
         hallucination(rate=0.15, injection=0.5)
         | runaway()
         | slow(p50=2.5)
         | rate_limited(rpm=600)
         | nights
-        | model_update(at=15 * DAY)  # Tuesday of week three
+        | Scenario(name="backup blips", faults=tuple(blips))
+        | model_update(at=day_of(0.5) * DAY - 9 * HOUR)  # midnight, the day the update lands
     )
-    return replace(month, name="production_month")
+    return replace(month, name="production_month", days=days)

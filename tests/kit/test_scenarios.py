@@ -72,3 +72,15 @@ def test_scenarios_are_frozen_values() -> None:
     with pytest.raises(AttributeError):
         s.loops = False  # type: ignore[misc]
     assert scenarios.runaway() == s and hash(s) == hash(scenarios.runaway())
+
+
+def test_the_production_month_scales_to_the_days_asked_for() -> None:
+    short = scenarios.production_month(10)
+    assert short.days == 10 and "(10 simulated days)" in short.describe()
+    assert max(f.end for f in short.faults) < days(10)
+    ((_, _, at),) = short.model_updates
+    assert days(4) < at < days(5)  # halfway through: calendar day 5 starts at 4 days 15 h after Monday 09:00
+    backup_blips = [f for f in short.faults if f.models == scenarios.BACKUP_FAMILY]
+    assert len(backup_blips) == 3 and {f.kind for f in backup_blips} == {"connection_error"}
+    with pytest.raises(ValueError, match="at least 3 days"):
+        scenarios.production_month(2)

@@ -41,17 +41,8 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 import httpx
 
 from weekfour.labs.fallbacks import Served
-from weekfour.sandbox import BACKUP_MODELS, Sandbox, sandbox
-from weekfour.scenarios import (
-    CHAT_FAMILY,
-    Scenario,
-    hallucination,
-    model_update,
-    night_of_faults,
-    rate_limited,
-    runaway,
-    slow,
-)
+from weekfour.sandbox import Sandbox, sandbox
+from weekfour.scenarios import CHAT_FAMILY, Scenario, production_month
 from weekfour.traffic import DEFAULT_MIX, Question, is_correct, long_paste, questions
 from weekfour.types import FaultWindow
 from weekfour.world import Action, Backoffice
@@ -145,39 +136,9 @@ def naive_deployment(sb: Sandbox) -> Deployment:
 # --- the month ---------------------------------------------------------------------------------------------------
 
 
-def _day_of(fraction: float, days: int) -> int:
-    return min(days - 1, round(fraction * days))
-
-
 def month_scenario(days: int = MONTH_DAYS) -> Scenario:
-    """Every condition the course names, over ``days`` simulated days (30: a month).
-
-    The model invents facts on 15% of questions and obeys half the prompt injections; missing orders and "check all
-    my orders" send it into tool-call loops; it is slow (p50 2.5 s) and rate limited (600 rpm); three nights bring a
-    429 storm at 2am, a 503 outage, timeouts and an exhausted quota (the backup refuses connections for 12 minutes
-    inside each outage); and halfway through (week three of a month) the provider points ``wf-chat`` at a newer
-    snapshot with another output format that rejects ``max_tokens``.
-    """
-    if days < 3:
-        raise ValueError(f"a month needs at least 3 days (nights of faults and a model update), not {days}")
-    nights = Scenario()
-    blips: list[FaultWindow] = []
-    for fraction in (0.0, 0.3, 0.67):
-        night = _day_of(fraction, days)
-        nights = nights | night_of_faults(night=night, models=CHAT_FAMILY)
-        two_am = 17 * HOUR + night * DAY
-        blips.append(FaultWindow(two_am + 1.2 * HOUR, two_am + 1.4 * HOUR, "connection_error", models=BACKUP_MODELS))
-    update_day = _day_of(0.5, days)
-    month = (
-        hallucination(rate=0.15, injection=0.5)
-        | runaway()
-        | slow(p50=2.5)
-        | rate_limited(rpm=600)
-        | nights
-        | Scenario(name="backup blips", faults=tuple(blips))
-        | model_update(at=update_day * DAY - _START_OFFSET, snapshot=NEW_SNAPSHOT)
-    )
-    return Scenario(**{**month.__dict__, "name": f"production month ({days} days)"})
+    """Every condition the course names, over ``days`` simulated days: the kit's :func:`production_month`."""
+    return production_month(days)
 
 
 def _install_watchdog(sb: Sandbox) -> _Watchdog:
@@ -319,10 +280,7 @@ def _rhythm(rng: random.Random, n: int, span: float) -> list[float]:
 
 
 def _scenario_days(sb: Sandbox) -> int:
-    name = sb.scenario.name
-    if name.startswith("production month (") and name.endswith(" days)"):
-        return int(name[len("production month (") : -len(" days)")])
-    return MONTH_DAYS
+    return sb.scenario.days or MONTH_DAYS
 
 
 def arrivals_by_day(visits: Sequence[Visit]) -> pd.DataFrame:
