@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
@@ -62,6 +62,7 @@ class CheckSpec:
     title: str | None
     hidden: bool
     func: Callable[[Namespace], None]
+    rules: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -73,18 +74,28 @@ class CheckSpec:
         return f"{self.exercise}/{self.name}"
 
 
-def exercise(id: str, *, points: int = 1, title: str | None = None, hidden: bool = False) -> Callable[[F], F]:
+def exercise(
+    id: str, *, points: int = 1, title: str | None = None, hidden: bool = False, rules: Sequence[str] = ()
+) -> Callable[[F], F]:
     """Declare a function ``f(ns: Namespace) -> None`` as a check of exercise ``id`` worth ``points``.
 
     The function returns normally when the learner's code is right and raises :class:`CheckFailed` when it is not.
-    ``hidden=True`` keeps it out of the in-notebook ``check()``: only the grader runs it.
+    ``hidden=True`` keeps it out of the in-notebook ``check()``: only the grader runs it. ``rules`` names the rules
+    of the exercise's text this check holds the learner to: keys of the check module's ``RULES`` table, written
+    ``"N.M/what-it-says"``.
     """
     exercise_notebook(id)  # validates the id
     if isinstance(points, bool) or not isinstance(points, int) or points < 0:
         raise ValueError(f"points for exercise {id} must be a whole number >= 0, not {points!r}")
+    if isinstance(rules, str):
+        rules = (rules,)
+    for rule in rules:
+        if not isinstance(rule, str) or not rule.startswith(f"{id}/") or len(rule) <= len(id) + 1:
+            raise ValueError(f'rule {rule!r} of a check of exercise {id} must be written "{id}/what-it-says"')
 
     def decorate(func: F) -> F:
-        setattr(func, _SPEC_ATTR, CheckSpec(exercise=id, points=points, title=title, hidden=hidden, func=func))
+        spec = CheckSpec(exercise=id, points=points, title=title, hidden=hidden, func=func, rules=tuple(rules))
+        setattr(func, _SPEC_ATTR, spec)
         return func
 
     return decorate

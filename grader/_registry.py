@@ -103,6 +103,19 @@ class CheckRegistry:
             found.setdefault(spec.exercise, ExerciseInfo(spec.exercise)).checks.append(spec)
         return found
 
+    def rules(self, notebook: int) -> dict[str, str]:
+        """The rules the notebook's exercises state, ``{"N.M/what-it-says": "the rule in words"}``: the ``RULES``
+        tables of its check modules, built-in first."""
+        found: dict[str, str] = {}
+        modules = [_import_builtin(notebook)] if self.builtin else []
+        self.checks(notebook)  # loads the private modules
+        modules += [sys.modules.get(f"_weekfour_checks_{i}_{p.stem}") for i, p in enumerate(self._sources(notebook))]
+        for module in modules:
+            table = getattr(module, "RULES", None) if module is not None else None
+            if isinstance(table, dict):
+                found.update({str(k): str(v) for k, v in table.items()})
+        return found
+
     def exercise(self, exercise_id: str) -> ExerciseInfo | None:
         return self.exercises(exercise_notebook(exercise_id)).get(exercise_id)
 

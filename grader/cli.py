@@ -1,4 +1,4 @@
-"""``python -m grader`` — the command line: ``release`` and ``grade``, thin wrappers over the packages.
+"""``python -m grader`` — the command line: ``release``, ``grade`` and ``mutants``, thin wrappers over the packages.
 
 Exit codes: 0 done (graded, or built / in step); 1 graded but below ``--fail-under`` (or ``release --check`` found
 differences, or an authoring mistake stopped the build); 2 could not run (usage, missing paths, broken checks).
@@ -40,7 +40,50 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--csv", type=Path, default=None, metavar="PATH", help="write the cohort gradebook")
     grade.add_argument("--fail-under", type=float, default=None, metavar="PCT", help="exit 1 below this percentage")
     grade.add_argument("--quiet", action="store_true", help="print only the Points line")
+    mut = sub.add_parser("mutants", help="measure check strength on mutants of the solutions")
+    mut.add_argument("exercises", nargs="*", metavar="EXERCISE", help="exercise ids, e.g. 4.2 (default: all)")
+    mut.add_argument("--source", type=Path, default=Path("solutions"), help="authored notebooks (default solutions/)")
+    mut.add_argument("--checks", type=Path, action="append", default=[], metavar="DIR", help="extra checks folder")
+    mut.add_argument("--hidden", action="store_true", help="run hidden checks too (default: public checks only)")
+    mut.add_argument("--seeds", default="1,2", help="comma-separated seeds; a mutant must fail on each (default 1,2)")
+    mut.add_argument("--sample", type=int, default=None, metavar="N", help="only N mutants per exercise")
+    mut.add_argument("--jobs", type=int, default=2, help="mutants run at once (default 2)")
+    mut.add_argument("--timeout", type=float, default=20.0, help="seconds per mutant before it counts as killed")
+    mut.add_argument("--fail-under", type=float, default=90.0, metavar="PCT", help="exit 1 below this (default 90)")
+    mut.add_argument("--json", type=Path, default=None, metavar="PATH", help="write the scores as JSON")
     return parser
+
+
+def _mutants(args: argparse.Namespace) -> int:
+    from grader.mutate._command import run
+
+    try:
+        seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
+    except ValueError:
+        seeds = []
+    if not seeds or args.jobs < 1 or args.timeout <= 0 or (args.sample is not None and args.sample < 1):
+        print("--seeds takes whole numbers like 1,2; --jobs, --timeout and --sample must be positive.", file=sys.stderr)
+        return EXIT_UNUSABLE
+    if not args.source.is_dir():
+        where = f"--source {args.source} is not a folder"
+        print(f"{where}: run this from the course repository's top folder.", file=sys.stderr)
+        return EXIT_UNUSABLE
+    try:
+        return run(
+            args.exercises,
+            solutions=args.source,
+            registry=CheckRegistry(args.checks),
+            include_hidden=args.hidden,
+            seeds=seeds,
+            sample=args.sample,
+            parallel=args.jobs,
+            timeout=args.timeout,
+            fail_under=args.fail_under,
+            json_path=args.json,
+        )
+    except (LookupError, ValueError) as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_UNUSABLE
 
 
 def _release(args: argparse.Namespace) -> int:
@@ -118,7 +161,8 @@ def _grade(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return _release(args) if args.command == "release" else _grade(args)
+        commands = {"release": _release, "grade": _grade, "mutants": _mutants}
+        return commands[args.command](args)
     except ChecksError as exc:
         print(f"The checks could not be loaded: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE

@@ -1,9 +1,11 @@
 """The machinery every notebook test shares: solved namespaces, wrong-answer fixtures, kernel runs, grading.
 
-A **wrong answer** is a file ``wrong/nbNN/<the_mistake>.py`` that starts with two lines::
+A **wrong answer** is a file ``wrong/nbNN/<the_mistake>.py`` that starts with two lines, and a third naming the
+rules of the exercise (keys of the check module's ``RULES``) that the mistake breaks::
 
     # Exercise N.M — <the mistake, in words>
     # expect: <a fragment the exercise's feedback must contain>
+    # rule: N.M/what-it-says
 
 It is overlaid on the **solved namespace** of its notebook (the setup cell, then every solution cell, of
 ``solutions/NN-*.ipynb``, executed with no kernel), as if the learner had written everything else right: it only
@@ -30,10 +32,11 @@ from typing import Any, Final
 import nbformat
 import pytest
 
-from grader._cells import BEGIN, END, check_call_id, is_check, is_solution
+from grader._cells import BEGIN, END, check_call_id, is_check
 from grader._registry import CheckRegistry, ExerciseInfo
 from grader._runner import SEED_ENV, ExerciseResult
 from grader.grade import NotebookScore, find_submission, grade_cohort
+from grader.mutate import SolvedNotebook
 from grader.release import BuildContext, build_notebook
 from grader.testing import run_exercise_on_namespace
 
@@ -67,9 +70,7 @@ GRADING_SEED: Final = 20260
 KERNEL_TIMEOUT: Final = 120
 GRADER_TIMEOUT: Final = 60.0
 
-# Story cells (besides the setup cell) that the solution cells read at call time, by how their source starts.
-_ALSO_RUN: Final[dict[int, tuple[str, ...]]] = {5: ("CATALOG = ",), 6: ("REASK",)}
-_HEADER: Final = re.compile(r"\A# Exercise (\d+\.\d+) — (\S.*)\n# expect: (\S.*)\n")
+_HEADER: Final = re.compile(r"\A# Exercise (\d+\.\d+) — (\S.*)\n# expect: (\S.*)\n(?:# rule: (\S.*)\n)?")
 _BROKEN_CHECK: Final = "tell your instructor"
 
 
@@ -90,6 +91,7 @@ class WrongAnswer:
     exercise: str
     mistake: str
     expect: str
+    rules: tuple[str, ...] = ()
 
     @property
     def notebook(self) -> int:
@@ -107,7 +109,8 @@ class WrongAnswer:
                 f"{path.parent.name}/{path.name} must start with the two lines '# Exercise N.M — <the mistake>' and "
                 "'# expect: <a fragment of the feedback it must get>': add them."
             )
-        return cls(path, match.group(1), match.group(2).strip(), match.group(3).strip())
+        rules = tuple(r.strip() for r in (match.group(4) or "").split(",") if r.strip())
+        return cls(path, match.group(1), match.group(2).strip(), match.group(3).strip(), rules)
 
     def code(self) -> CodeType:
         return _compiled_wrong_answer(self.path)
@@ -152,22 +155,16 @@ class SolutionNotebook:
     # no kernel: the solved namespace ----------------------------------------------------------------------------
 
     @functools.cached_property
-    def _solved_code(self) -> tuple[CodeType, ...]:
-        code = [c for c in self.read().cells if c.cell_type == "code"]
-        also = _ALSO_RUN.get(self.number, ())
-        chosen = [code[0], *(c for c in code[1:] if is_solution(c) or (also and c.source.startswith(also)))]
-        return tuple(_compile(c.source, f"<solutions/{self.name}>") for c in chosen)
+    def solved(self) -> SolvedNotebook:
+        return SolvedNotebook(self.path, self.number)
 
     def namespace(self, overlay: WrongAnswer | str | None = None) -> dict[str, Any]:
         """A fresh solved namespace, with ``overlay`` (a wrong answer, or source) executed on top."""
-        ns: dict[str, Any] = {"__name__": "__main__"}
-        for code in self._solved_code:
-            exec(code, ns)
         if isinstance(overlay, WrongAnswer):
-            exec(overlay.code(), ns)
-        elif overlay is not None:
-            exec(_compile(overlay, "<overlay>"), ns)
-        return ns
+            return self.solved.namespace(overlay=overlay.code())
+        if overlay is not None:
+            return self.solved.namespace(overlay=_compile(overlay, "<overlay>"))
+        return self.solved.namespace()
 
     def run(self, exercise: str, *, seed: int, overlay: WrongAnswer | str | None = None) -> ExerciseResult:
         """Every check of ``exercise`` (hidden ones included) on a fresh solved namespace with ``overlay``."""
@@ -254,6 +251,15 @@ def assert_rejected_for_its_mistake(result: ExerciseResult, wrong: WrongAnswer) 
     ]
     assert _BROKEN_CHECK not in result.feedback, result.feedback
     assert wrong.expect in result.feedback, f"{wrong.id} should get feedback with {wrong.expect!r}:\n{result.feedback}"
+    if wrong.rules:
+        info = CheckRegistry(use_env=False).exercise(wrong.exercise)
+        assert info is not None
+        rules_of = {spec.name: set(spec.rules) for spec in info.checks if not spec.hidden}
+        caught = {c.name for c in failed if set(wrong.rules) & rules_of.get(c.name, set())}
+        assert caught, (
+            f"{wrong.id} breaks {', '.join(wrong.rules)}, but no public check naming that rule rejected it; "
+            f"the checks that did: {[c.name for c in failed]}"
+        )
 
 
 # --- grading end to end -------------------------------------------------------------------------------------------
