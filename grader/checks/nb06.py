@@ -10,10 +10,11 @@ number. 6.7 and 6.8 judge the SLOs with the checks' own arithmetic, never with t
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
-from grader.checks import CheckFailed, Namespace, NotAttempted, exercise, nb01, nb02, nb03, nb04, nb05
+from grader._registry import CheckRegistry
+from grader.checks import CheckFailed, Namespace, NotAttempted, exercise
 from weekfour.labs.capstone import (
     DAY_CAP_USD,
     SLO,
@@ -38,97 +39,98 @@ FLOOR = SLO(max_error_rate=0.01, max_wrong_rate=0.005, day_cap_usd=DAY_CAP_USD, 
 SLO_ROWS = ("errors", "wrong answers", "spend per day", "p95 request path", "model-update hits")
 
 
-def _reuse(ns: Namespace, notebook: str, names: Sequence[str], checks: Sequence[Check]) -> None:
-    """Run the original exercises' checks on this namespace; say which notebook's code to fix when one fails."""
+# What each of 6.1-6.5 brings in: the notebook, the names the learner pastes, and the whole exercises those names are.
+BRINGS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "6.1": (
+        "01",
+        ("Answer", "ANSWER_FORMAT", "parse_answer", "grounding_problems", "answer_confidence", "CONFIDENCE_THRESHOLD"),
+        ("1.1", "1.2", "1.3", "1.4"),
+    ),
+    "6.2": ("02", ("cost_of", "worst_case_cost", "HardBudget", "guard_input", "fit_history"), ("2.1", "2.2", "2.4")),
+    "6.3": ("03", ("percentile", "latency_summary", "JobQueue"), ("3.1", "3.2")),
+    "6.4": ("04", ("is_retryable", "call_with_retries", "serve", "CircuitBreaker"), ("4.1", "4.2", "4.3", "4.4")),
+    "6.5": ("05", ("parse_strict", "pinned_body"), ("5.4",)),
+}
+
+
+def _reuse(ns: Namespace, *, hidden: bool) -> None:
+    """Run every check (public, or hidden) of the exercises this one brings in, on this notebook's namespace; say
+    which notebook's code to fix when one fails. The checks come from the same registry the grader uses, so a
+    private checks folder's hidden checks join too."""
+    notebook, names, exercises = BRINGS[ns.exercise]
     if not any(name in ns for name in names):
         raise NotAttempted(
             f"Exercise {ns.exercise} is not attempted yet: paste {', '.join(names)} from notebook {notebook} into its "
             "cell (replacing the `raise NotImplementedError(...)` line), run the cell, then run the check again."
         )
-    for original in checks:
-        try:
-            original(ns)
-        except CheckFailed as exc:
-            exc.message = f"[notebook {notebook}'s check `{original.__name__}`] {exc.message}"
-            exc.hint = (
-                exc.hint or f"Fix it in notebook {notebook} first (its own check says the same), then paste again."
-            )
-            exc.args = (exc.render(),)
-            raise
+    registry = CheckRegistry()
+    for original in exercises:
+        info = registry.exercise(original)
+        if info is None:
+            raise LookupError(f"no checks declare exercise {original}, which exercise {ns.exercise} brings in")
+        for spec in info.checks:
+            if spec.hidden != hidden:
+                continue
+            try:
+                spec.func(ns)
+            except CheckFailed as exc:
+                where = "a check that runs at grading" if spec.hidden else f"check `{spec.name}`"
+                exc.message = f"[exercise {original}'s {where}] {exc.message}"
+                exc.hint = exc.hint or (
+                    f'Fix it in notebook {notebook} first (check("{original}") there says the same), then paste again.'
+                )
+                exc.args = (exc.render(),)
+                raise
 
 
-@exercise("6.1", points=1, title="Bring your guard (notebook 01)")
+@exercise("6.1", points=1, title="Bring your guard (notebook 01)", rules=["6.1/same-as-01"])
 def guard_from_notebook_01(ns: Namespace) -> None:
-    _reuse(
-        ns,
-        "01",
-        ["Answer", "ANSWER_FORMAT", "parse_answer", "grounding_problems", "answer_confidence", "CONFIDENCE_THRESHOLD"],
-        [
-            nb01.answer_accepts_good_and_rejects_bad,
-            nb01.parse_answer_types_every_failure,
-            nb01.grounding_catches_contradictions,
-            nb01.confidence_is_the_weakest_token,
-        ],
-    )
+    _reuse(ns, hidden=False)
 
 
-@exercise("6.2", points=1, title="Bring your budget and input guards (notebook 02)")
+@exercise("6.1", points=1, hidden=True, rules=["6.1/same-as-01"])
+def guard_from_notebook_01_at_grading(ns: Namespace) -> None:
+    _reuse(ns, hidden=True)
+
+
+@exercise("6.2", points=1, title="Bring your budget and input guards (notebook 02)", rules=["6.2/same-as-02"])
 def budget_from_notebook_02(ns: Namespace) -> None:
-    _reuse(
-        ns,
-        "02",
-        ["cost_of", "worst_case_cost", "HardBudget", "guard_input", "fit_history"],
-        [
-            nb02.prices_a_response,
-            nb02.bounds_the_worst_case,
-            nb02.never_crosses_the_day_cap,
-            nb02.reduces_a_giant_paste,
-            nb02.fits_history_with_room_for_the_answer,
-        ],
-    )
+    _reuse(ns, hidden=False)
 
 
-@exercise("6.3", points=1, title="Bring your percentiles and job queue (notebook 03)")
+@exercise("6.2", points=1, hidden=True, rules=["6.2/same-as-02"])
+def budget_from_notebook_02_at_grading(ns: Namespace) -> None:
+    _reuse(ns, hidden=True)
+
+
+@exercise("6.3", points=1, title="Bring your percentiles and job queue (notebook 03)", rules=["6.3/same-as-03"])
 def jobs_from_notebook_03(ns: Namespace) -> None:
-    _reuse(
-        ns,
-        "03",
-        ["percentile", "JobQueue"],
-        [
-            nb03.percentile_interpolates_linearly,
-            nb03.submit_returns_at_once_and_runs_oldest_first,
-            nb03.failed_jobs_are_kept_and_retried,
-        ],
-    )
+    _reuse(ns, hidden=False)
 
 
-@exercise("6.4", points=1, title="Bring your retries, fallbacks and breaker (notebook 04)")
+@exercise("6.3", points=1, hidden=True, rules=["6.3/same-as-03"])
+def jobs_from_notebook_03_at_grading(ns: Namespace) -> None:
+    _reuse(ns, hidden=True)
+
+
+@exercise("6.4", points=1, title="Bring your retries, fallbacks and breaker (notebook 04)", rules=["6.4/same-as-04"])
 def fallbacks_from_notebook_04(ns: Namespace) -> None:
-    _reuse(
-        ns,
-        "04",
-        ["is_retryable", "call_with_retries", "serve", "CircuitBreaker"],
-        [
-            nb04.retries_what_can_pass,
-            nb04.gives_up_on_what_never_passes,
-            nb04.recovers_from_transient_failures,
-            nb04.honours_retry_after,
-            nb04.first_healthy_rung_answers,
-            nb04.cache_then_degraded,
-            nb04.opens_after_consecutive_failures,
-            nb04.probes_after_cooldown,
-        ],
-    )
+    _reuse(ns, hidden=False)
 
 
-@exercise("6.5", points=1, title="Bring your pinned requests (notebook 05)")
+@exercise("6.4", points=1, hidden=True, rules=["6.4/same-as-04"])
+def fallbacks_from_notebook_04_at_grading(ns: Namespace) -> None:
+    _reuse(ns, hidden=True)
+
+
+@exercise("6.5", points=1, title="Bring your pinned requests (notebook 05)", rules=["6.5/same-as-05"])
 def pinning_from_notebook_05(ns: Namespace) -> None:
-    _reuse(
-        ns,
-        "05",
-        ["parse_strict", "pinned_body"],
-        [nb05.parse_tolerates_harmless_changes, nb05.parse_rejects_harmful_changes, nb05.pinned_body_pins_the_snapshot],
-    )
+    _reuse(ns, hidden=False)
+
+
+@exercise("6.5", points=1, hidden=True, rules=["6.5/same-as-05"])
+def pinning_from_notebook_05_at_grading(ns: Namespace) -> None:
+    _reuse(ns, hidden=True)
 
 
 # --- 6.6 the composition -----------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 A check that passes the solution and rejects the mistakes its author thought of can still let most other mistakes
 through. Mutation testing finds those: every small edit of the solution (a flipped comparison, a boundary moved by
 one, a dropped statement or ``except`` clause, ``and`` for ``or``...) that the checks still accept is a hole, unless a
-reviewer agreed it changes nothing (``solutions/equivalent-mutants.toml``). The aim is at least 90% of the
+reviewer agreed it changes nothing (``solutions/equivalent-mutants/``). The aim is at least 90% of the
 non-equivalent mutants killed in every exercise.
 
 Why not mutmut or cosmic-ray: both mutate importable module files and rerun a test command per mutant. A solution
@@ -14,7 +14,7 @@ regions and a fork-per-mutant runner (``_run``) are simpler than adapting either
 
 from __future__ import annotations
 
-from grader.mutate._equivalent import EQUIVALENTS_FILE, Equivalents
+from grader.mutate._equivalent import EQUIVALENTS_DIR, Equivalents
 from grader.mutate._operators import Edit, edits_of
 from grader.mutate._run import (
     DEFAULT_SEEDS,
@@ -29,7 +29,7 @@ from grader.mutate._solved import SolutionCell, SolvedNotebook, find_solution
 
 __all__ = [
     "DEFAULT_SEEDS",
-    "EQUIVALENTS_FILE",
+    "EQUIVALENTS_DIR",
     "Edit",
     "Equivalents",
     "ExerciseScore",

@@ -10,7 +10,7 @@ from typing import TextIO
 
 from grader._api import exercise_notebook
 from grader._registry import CheckRegistry
-from grader.mutate._equivalent import EQUIVALENTS_FILE, Equivalents
+from grader.mutate._equivalent import EQUIVALENTS_DIR, Equivalents
 from grader.mutate._run import ExerciseScore, score_exercise
 
 __all__ = ["all_exercises", "run"]
@@ -47,7 +47,7 @@ def run(
     chosen = list(exercises) or all_exercises(registry, solutions)
     for exercise in chosen:
         exercise_notebook(exercise)  # a clear error for a malformed id
-    equivalents = Equivalents.load(solutions / EQUIVALENTS_FILE)
+    equivalents = Equivalents.load(solutions / EQUIVALENTS_DIR)
     which = "public and hidden" if include_hidden else "public"
     print(
         f"Mutating the solutions of {len(chosen)} exercise(s); {which} checks; seeds {', '.join(map(str, seeds))}"
@@ -80,7 +80,7 @@ def run(
     print(f"\nAll: {killed} of {live} non-equivalent mutants killed ({total:.1f}%).", file=out)
     if sample is None and not exercises:
         for entry in equivalents.stale({s.exercise for s in scores}):
-            print(f"Stale in {EQUIVALENTS_FILE} ({entry[0]}): {entry[1]!r} matches no mutant: remove it.", file=out)
+            print(f"Stale in {EQUIVALENTS_DIR} ({entry[0]}): {entry[1]!r} matches no mutant: remove it.", file=out)
     if json_path is not None:
         json_path.write_text(json.dumps([s.to_json() for s in scores], indent=1) + "\n", encoding="utf-8")
     if below:

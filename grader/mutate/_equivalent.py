@@ -1,7 +1,7 @@
 """The reviewed list of equivalent mutants: edits of a solution that change no behaviour any rule speaks of.
 
-It lives beside the solutions (``solutions/equivalent-mutants.toml``: it quotes solution lines, so it never ships to
-learners), one table per mutant, each with the line before, the line after and a one-line reason a reviewer agreed
+It lives beside the solutions, one file a notebook (``solutions/equivalent-mutants/nbNN.toml``: it quotes solution
+lines, so it never ships to learners), one table per mutant, each with the line before, the line after and a one-line reason a reviewer agreed
 with::
 
     [[equivalent]]
@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING, Final
 if TYPE_CHECKING:
     from grader.mutate._run import Mutant
 
-__all__ = ["EQUIVALENTS_FILE", "Equivalents", "mutant_key"]
+__all__ = ["EQUIVALENTS_DIR", "Equivalents", "mutant_key"]
 
-EQUIVALENTS_FILE: Final = "equivalent-mutants.toml"
+EQUIVALENTS_DIR: Final = "equivalent-mutants"
 
 
 def _strip(text: str) -> str:
@@ -46,6 +46,12 @@ class Equivalents:
 
     @classmethod
     def load(cls, path: Path) -> Equivalents:
+        """Read one ``.toml`` file, or every ``*.toml`` file of a folder (nothing when the path does not exist)."""
+        if path.is_dir():
+            merged = cls()
+            for file in sorted(path.glob("*.toml")):
+                merged.reasons.update(cls.load(file).reasons)
+            return merged
         if not path.is_file():
             return cls()
         try:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from grader._registry import CheckRegistry
-from grader.mutate import EQUIVALENTS_FILE, Equivalents, Mutant, edits_of, score_exercise
+from grader.mutate import EQUIVALENTS_DIR, Equivalents, Mutant, edits_of, score_exercise
 from grader.mutate._command import all_exercises
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,7 +80,7 @@ def _mutant(before: str, after: str) -> Mutant:
 
 
 def test_an_equivalent_is_matched_by_its_lines_and_stale_entries_are_found(tmp_path: Path) -> None:
-    path = tmp_path / EQUIVALENTS_FILE
+    path = tmp_path / "nb09.toml"
     path.write_text(
         '[[equivalent]]\nexercise = "9.1"\nbefore = "return x + 1"\nafter = "return x - 1"\nreason = "r"\n'
         '[[equivalent]]\nexercise = "9.1"\nbefore = "gone"\nafter = "away"\nreason = "stale"\n',
@@ -95,14 +95,14 @@ def test_an_equivalent_is_matched_by_its_lines_and_stale_entries_are_found(tmp_p
 
 
 def test_an_equivalents_entry_without_a_reason_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / EQUIVALENTS_FILE
+    path = tmp_path / "nb09.toml"
     path.write_text('[[equivalent]]\nexercise = "9.1"\nbefore = "a"\nafter = "b"\n', encoding="utf-8")
     with pytest.raises(ValueError, match="lacks reason"):
         Equivalents.load(path)
 
 
 REGISTRY = CheckRegistry(use_env=False)
-EQUIVALENTS = Equivalents.load(SOLUTIONS / EQUIVALENTS_FILE)
+EQUIVALENTS = Equivalents.load(SOLUTIONS / EQUIVALENTS_DIR)
 
 
 @pytest.mark.parametrize("exercise", all_exercises(REGISTRY, SOLUTIONS))
