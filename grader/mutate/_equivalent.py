@@ -1,8 +1,8 @@
 """The reviewed list of equivalent mutants: edits of a solution that change no behaviour any rule speaks of.
 
 It lives beside the solutions, one file a notebook (``solutions/equivalent-mutants/nbNN.toml``: it quotes solution
-lines, so it never ships to learners), one table per mutant, each with the line before, the line after and a one-line reason a reviewer agreed
-with::
+lines, so it never ships to learners), one table per mutant, each with the line before, the line after and a
+one-line reason a reviewer agreed with::
 
     [[equivalent]]
     exercise = "4.2"
