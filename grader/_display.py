@@ -19,9 +19,35 @@ def _heading(result: ExerciseResult) -> str:
     return f"Exercise {result.id}{title}"
 
 
+def _points(result: ExerciseResult) -> str:
+    """``4/4 points`` — or, when checks that run at grading hold more, ``4/4 here · 5 points in all: 1 more from
+    checks that run at grading``, so nobody reads a green check as the whole score."""
+    if not result.later:
+        return f"{result.points}/{result.max_points} points"
+    total = result.max_points + result.later
+    return (
+        f"{result.points}/{result.max_points} here · {total} points in all: {result.later} more from checks that run "
+        "at grading"
+    )
+
+
+def _totals(results: Sequence[ExerciseResult]) -> str:
+    done = sum(r.points for r in results)
+    here = sum(r.max_points for r in results)
+    later = sum(r.later for r in results)
+    if not later:
+        return f"{done}/{here} points"
+    return f"{done}/{here} points here · {here + later} in all ({later} more from checks that run at grading)"
+
+
+def _row_points(result: ExerciseResult) -> str:
+    base = f"{result.points}/{result.max_points}"
+    return f"{base} (+{result.later} at grading)" if result.later else base
+
+
 def text_result(result: ExerciseResult) -> str:
     mark = _MARKS[result.status]
-    head = f"{mark} {_heading(result)}: {_LABELS[result.status]} ({result.points}/{result.max_points} points)"
+    head = f"{mark} {_heading(result)}: {_LABELS[result.status]} ({_points(result)})"
     return head if result.passed else f"{head}\n{result.feedback}"
 
 
@@ -29,7 +55,7 @@ def html_result(result: ExerciseResult) -> str:
     colour = _COLOURS[result.status]
     head = (
         f"<b>{_MARKS[result.status]} {html.escape(_heading(result))}</b>: {_LABELS[result.status]} "
-        f"<span style='opacity:.7'>({result.points}/{result.max_points} points)</span>"
+        f"<span style='opacity:.7'>({html.escape(_points(result))})</span>"
     )
     body = (
         ""
@@ -43,13 +69,9 @@ def html_result(result: ExerciseResult) -> str:
 
 
 def text_progress(results: Sequence[ExerciseResult]) -> str:
-    done = sum(r.points for r in results)
-    total = sum(r.max_points for r in results)
-    lines = [f"Progress: {done}/{total} points from public checks"]
+    lines = [f"Progress: {_totals(results)}"]
     for r in results:
-        lines.append(
-            f"  {_MARKS[r.status]} {r.id:<6} {_LABELS[r.status]:<14} {r.points}/{r.max_points}  {r.title or ''}"
-        )
+        lines.append(f"  {_MARKS[r.status]} {r.id:<6} {_LABELS[r.status]:<14} {_row_points(r):<18} {r.title or ''}")
     return "\n".join(lines)
 
 
@@ -59,12 +81,12 @@ def html_progress(results: Sequence[ExerciseResult]) -> str:
     rows = "".join(
         f"<tr><td>{html.escape(r.id)}</td><td>{html.escape(r.title or '')}</td>"
         f"<td style='color:{_COLOURS[r.status]}'>{_MARKS[r.status]} {_LABELS[r.status]}</td>"
-        f"<td>{r.points}/{r.max_points}</td></tr>"
+        f"<td>{html.escape(_row_points(r))}</td></tr>"
         for r in results
     )
     pct = 0 if total == 0 else round(100 * done / total)
     return (
-        f"<div><b>Progress: {done}/{total} points</b> from public checks"
+        f"<div><b>Progress: {html.escape(_totals(results))}</b>"
         f"<div style='background:#eee;height:8px;width:240px;margin:.3em 0'>"
         f"<div style='background:#1a7f37;height:8px;width:{pct}%'></div></div>"
         f"<table><tr><th>Exercise</th><th>Title</th><th>Status</th><th>Points</th></tr>{rows}</table></div>"

@@ -103,7 +103,8 @@ def check(exercise_id: str) -> None:
     if not specs:
         print(f"Exercise {exercise_id} has no public checks: the grader checks it (run `make grade`).")
         return
-    result = run_exercise(exercise_id, info.title, specs, _user_namespace(1), seed=new_seed())
+    later = info.max_points - sum(c.points for c in specs)
+    result = run_exercise(exercise_id, info.title, specs, _user_namespace(1), seed=new_seed(), later=later)
     _show(text_result(result), html_result(result))
     if not result.passed:
         if _in_jupyter():
@@ -142,11 +143,12 @@ def progress_results(
         raise _fail(str(exc)) from None
     user_ns = _user_namespace(1) if user_ns is None else user_ns
     seed = new_seed()
-    return [
-        run_exercise(ex.id, ex.title, ex.selected(include_hidden=False), user_ns, seed=seed)
-        for ex in exercises.values()
-        if ex.selected(include_hidden=False)
-    ]
+    results = []
+    for ex in exercises.values():
+        public = ex.selected(include_hidden=False)
+        later = ex.max_points - sum(c.points for c in public)
+        results.append(run_exercise(ex.id, ex.title, public, user_ns, seed=seed, later=later))
+    return results
 
 
 def _record(result: CheckResult) -> None:

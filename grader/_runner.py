@@ -53,6 +53,7 @@ class ExerciseResult:
     id: str
     title: str | None
     checks: tuple[CheckResult, ...]
+    later: int = 0  # points held by checks that did not run here (hidden ones, run only at grading)
 
     @property
     def points(self) -> int:
@@ -169,6 +170,13 @@ def run_check(spec: CheckSpec, user_ns: Mapping[str, Any], *, seed: int) -> Chec
 
 
 def run_exercise(
-    exercise_id: str, title: str | None, specs: Sequence[CheckSpec], user_ns: Mapping[str, Any], *, seed: int
+    exercise_id: str,
+    title: str | None,
+    specs: Sequence[CheckSpec],
+    user_ns: Mapping[str, Any],
+    *,
+    seed: int,
+    later: int = 0,
 ) -> ExerciseResult:
-    return ExerciseResult(exercise_id, title, tuple(run_check(s, user_ns, seed=seed) for s in specs))
+    """Run ``specs`` on ``user_ns``; ``later`` is what the exercise's checks that run elsewhere are worth."""
+    return ExerciseResult(exercise_id, title, tuple(run_check(s, user_ns, seed=seed) for s in specs), later)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import grader._kernel
@@ -44,7 +46,9 @@ def test_check_says_what_to_do_for_an_unknown_or_malformed_id() -> None:
 def test_check_never_runs_hidden_checks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WEEKFOUR_CHECKS", f"{COURSE / 'checks'}:{COURSE / 'private'}")
     ran: list[str] = []
-    monkeypatch.setattr(grader._kernel, "run_exercise", lambda i, t, specs, ns, seed: ran.extend(s.name for s in specs))
+    monkeypatch.setattr(
+        grader._kernel, "run_exercise", lambda i, t, specs, ns, seed, later: ran.extend(s.name for s in specs)
+    )
     with pytest.raises(AttributeError):  # our stand-in returns None; what matters is what it was given
         check("91.2")
     assert ran == ["parses_objects", "rejects_prose"]
@@ -64,3 +68,32 @@ def test_progress_remembers_the_notebook_of_the_last_check() -> None:
         progress()
     check("91.1")
     assert len(progress_results()) == 3
+
+
+def _parse_answer(text: str) -> dict[str, object]:  # 91.2's solution, given to the tests that need 91.2 passed
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        raise ValueError("expected a JSON object")
+    return data
+
+
+def test_a_green_check_says_how_many_points_grading_still_holds(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("WEEKFOUR_CHECKS", f"{COURSE / 'checks'}:{COURSE / 'private'}")
+    monkeypatch.setitem(globals(), "parse_answer", _parse_answer)
+    passed = check("91.2")
+    out = capsys.readouterr().out
+    assert passed is None
+    assert "passed (3/3 here · 5 points in all: 2 more from checks that run at grading)" in out, out
+
+
+def test_progress_shows_the_points_here_and_the_points_in_all(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("WEEKFOUR_CHECKS", f"{COURSE / 'checks'}:{COURSE / 'private'}")
+    monkeypatch.setitem(globals(), "parse_answer", _parse_answer)
+    progress(91)
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "Progress: 4/6 points here · 8 in all (2 more from checks that run at grading)"
+    assert "3/3 (+2 at grading)" in out
