@@ -1,34 +1,63 @@
-# Week Four — every target bootstraps .venv if it is missing or older than pyproject.toml.
+# Week Four — every target sets up .venv first if it is missing or older than the lock (make setup does only that).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TESTSTAMP := $(VENV)/.installed-test
+# The installer: uv, from PyPI into a folder of its own inside .venv (not among the course's packages). When it cannot
+# be had, pip installs the same lock, only slower.
+UV_VERSION := 0.13.9
+UV     := $(VENV)/uv/bin/uv
+LAB_LOCK  := requirements/lab.txt
+TEST_LOCK := requirements/test.txt
 LAB_ARGS ?=
 GRADE_ARGS ?=
 
-.PHONY: lab test lint grade release bench clean help
+
+.PHONY: setup lab test lint grade release bench lock clean help
 .DEFAULT_GOAL := help
 
 help:
+	@echo "make setup    create .venv with exactly the locked packages (the first time: about 20 s)"
 	@echo "make lab      set up .venv and open the workbook in JupyterLab (LAB_ARGS=--no-browser ...)"
 	@echo "make test     set up .venv (with the test extra), run ruff and the whole test suite"
 	@echo "make grade    grade the notebooks in notebooks/ (GRADE_ARGS=... passes options)"
 	@echo "make release  rebuild notebooks/ from solutions/ (instructors)"
+	@echo "make lock     re-resolve requirements/*.txt from pyproject.toml (then run make test to approve it)"
 	@echo "make bench    print the benchmark figures"
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "Week Four needs Python 3.11 or newer; set PYTHON=python3.11 (or newer) and try again."; exit 1; }
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(PYTHON) -m venv $(VENV)
+
+$(UV): | $(BIN)/python
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --target $(VENV)/uv uv==$(UV_VERSION) \
+		|| echo "uv could not be installed: installing with pip instead (the same lock, only slower)."
+
+# Exactly the lock, then the course itself (editable, without dependencies: the lock has them all).
+define install_lock
+	@if [ -x $(UV) ]; then \
+		$(UV) pip sync --quiet --require-hashes --python $(BIN)/python $(1) && \
+		$(UV) pip install --quiet --no-deps --python $(BIN)/python -e . ; \
+	else \
+		$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $(1) && \
+		$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e . ; \
+	fi
+endef
+
+$(STAMP): pyproject.toml $(LAB_LOCK) | $(UV)
+	$(call install_lock,$(LAB_LOCK))
+	@rm -f $(TESTSTAMP)
 	@touch $(STAMP)
 
 # The tests also need the `test` extra (playwright for the browser test, actionlint for the workflows).
-$(TESTSTAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[test]"
-	@touch $(TESTSTAMP)
+$(TESTSTAMP): pyproject.toml $(TEST_LOCK) | $(UV)
+	$(call install_lock,$(TEST_LOCK))
+	@touch $(STAMP) $(TESTSTAMP)
+
+setup: $(STAMP)
+	@echo "Set up: .venv holds exactly $(LAB_LOCK). Next: make lab"
 
 lab: $(STAMP)
 	@echo "Opening the workbook: notebooks/00-start-here.ipynb (the URL with its token is printed below)"
@@ -38,7 +67,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(TESTSTAMP) lint
+test: $(TESTSTAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
 
 grade: $(STAMP)
@@ -46,6 +77,12 @@ grade: $(STAMP)
 
 release: $(STAMP)
 	$(BIN)/python -m grader release
+
+lock: | $(UV)
+	$(UV) pip compile pyproject.toml --universal --generate-hashes --python-version 3.11 --quiet -o $(LAB_LOCK)
+	$(UV) pip compile pyproject.toml --extra test --universal --generate-hashes --python-version 3.11 --quiet \
+		-o $(TEST_LOCK)
+	@echo "Locked. Run make test on the new set before committing requirements/."
 
 bench: $(STAMP)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -72,8 +72,11 @@ def render(items: Sequence[Exercise]) -> str:
         "        with:",
         '          python-version: "3.11"',
         "          cache: pip",
-        "      - name: Install the course",
-        "        run: python -m pip install -e .",
+        "          cache-dependency-path: requirements/lab.txt",
+        "      - name: Install the course from its lock",
+        "        run: |",
+        "          python -m pip install --require-hashes -r requirements/lab.txt",
+        "          python -m pip install --no-deps -e .",
         "      - name: Grade the notebooks (writes the job summary and the Points line)",
         "        run: python -m grader grade notebooks/ --json grade.json --junit grade.junit.xml",
     ]
