@@ -1,5 +1,6 @@
 # Exercise 3.5 — the raw question is the key: "What is..." and "what is... " are two entries.
 # expect: Normalise the key
+# rule: 3.5/normalised-key
 
 
 async def _ask(self, question):

@@ -1,5 +1,6 @@
 # Exercise 3.5 — no ttl: "your order is processing" is served a week after it shipped.
 # expect: is stale
+# rule: 3.5/stale-at-ttl
 
 
 async def _ask(self, question):

@@ -1,5 +1,6 @@
 # Exercise 3.5 — caches whatever came back, errors included: the outage's error is served for the whole ttl.
 # expect: the caller should get the exception
+# rule: 3.5/never-cache-failure
 
 
 async def _ask(self, question):

@@ -1,5 +1,6 @@
 # Exercise 3.2 — no try/except around the work: one 503 kills the worker and the job stays "running" forever.
 # expect: run_one raised RuntimeError
+# rule: 3.2/failed-with-error
 
 
 async def _run_one(self):

@@ -1,5 +1,6 @@
 # Exercise 3.4 — a for loop with await: correct answers, one call at a time, the backlog takes all night.
 # expect: calls should run at once
+# rule: 3.4/uses-the-cap
 
 import asyncio
 

@@ -1,5 +1,6 @@
 # Exercise 3.4 — creates the Semaphore inside each call: every call has a cap of its own, so there is no cap.
 # expect: calls should run at once
+# rule: 3.4/at-most-cap
 
 import asyncio
 

@@ -1,5 +1,6 @@
 # Exercise 3.4 — one timeout around the whole gather: one slow call throws away every answer.
 # expect: fan_out raised TimeoutError
+# rule: 3.4/timeout-per-call
 
 import asyncio
 

@@ -1,5 +1,6 @@
 # Exercise 3.4 — the timeout wraps the wait for a slot too: calls that queued behind others time out for nothing.
 # expect: calls of 1.0 s that waited in line for a slot should not
+# rule: 3.4/timeout-after-slot
 
 import asyncio
 

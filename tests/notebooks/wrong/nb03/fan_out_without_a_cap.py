@@ -1,5 +1,6 @@
 # Exercise 3.4 — gathers everything at once: every question in flight together, the provider answers 429.
 # expect: calls should run at once
+# rule: 3.4/at-most-cap
 
 import asyncio
 

@@ -1,5 +1,6 @@
 # Exercise 3.1 — nearest rank: index the sorted list at p% of its length, no interpolation.
 # expect: not the linear-interpolation percentile
+# rule: 3.1/linear-interpolation
 
 
 def percentile(values, p):

@@ -1,5 +1,6 @@
 # Exercise 3.1 — sorts the caller's request log in place (list.sort) to save a copy.
 # expect: sorted (or changed) the caller's list in place
+# rule: 3.1/no-sort-in-place
 
 import math
 

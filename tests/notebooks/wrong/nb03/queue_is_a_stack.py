@@ -1,5 +1,6 @@
 # Exercise 3.2 — takes the newest job first (deque.pop): the first visitors wait for everyone after them.
 # expect: oldest queued job first
+# rule: 3.2/oldest-first
 
 
 async def _run_one(self):

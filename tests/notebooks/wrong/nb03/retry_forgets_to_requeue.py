@@ -1,5 +1,6 @@
 # Exercise 3.2 — retry flips the state back to "queued" but never puts the id back in line: the job is lost.
 # expect: After retry, the next run_one should run the job again
+# rule: 3.2/retry-requeues
 
 
 def _retry(self, job_id):

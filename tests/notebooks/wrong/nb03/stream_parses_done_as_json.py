@@ -1,5 +1,6 @@
 # Exercise 3.3 — json.loads on every data line, including the final "data: [DONE]".
 # expect: raised JSONDecodeError
+# rule: 3.3/skips-blank-lines-and-done
 
 import json
 

@@ -1,5 +1,6 @@
 # Exercise 3.3 — sends stream=True but reads the complete body, then replays it: the person still waits for it all.
 # expect: called as each token arrives
+# rule: 3.3/reads-as-it-arrives
 
 import json
 

@@ -1,5 +1,6 @@
 # Exercise 3.3 — measures with time.perf_counter: real time, not the simulated clock the provider runs on.
 # expect: Streamed.ttft should be measured on the simulated clock
+# rule: 3.3/ttft-on-the-clock
 
 import json
 import time

@@ -1,5 +1,6 @@
 # Exercise 3.1 — every entry's latency goes into the percentiles, 40 ms 429s included: p50 "improves" in an outage.
 # expect: Only successful entries (entry.ok) go into the percentiles
+# rule: 3.1/summary-ok-latency-only
 
 
 def latency_summary(log):

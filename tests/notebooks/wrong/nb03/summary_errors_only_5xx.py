@@ -1,5 +1,6 @@
 # Exercise 3.1 — counts only HTTP 5xx as errors: 429s and timeouts disappear from the report.
 # expect: latency_summary(log)['errors'] is wrong
+# rule: 3.1/summary-errors-not-ok
 
 
 def latency_summary(log):

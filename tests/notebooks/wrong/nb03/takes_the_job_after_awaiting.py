@@ -1,5 +1,6 @@
 # Exercise 3.2 — peeks at the head of the line, awaits the work, and only then removes it: two workers run one job.
 # expect: every job should run exactly once
+# rule: 3.2/one-worker-per-job
 
 
 async def _run_one(self):
