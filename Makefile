@@ -59,9 +59,13 @@ $(TESTSTAMP): pyproject.toml $(TEST_LOCK) | $(UV)
 setup: $(STAMP)
 	@echo "Set up: .venv holds exactly $(LAB_LOCK). Next: make lab"
 
+# Served from the repository's top folder (so the kit's files, weekfour/agent.py and the rest, are a click away) and
+# opening on the first page — also the page of the URL printed with --no-browser.
+FIRST_PAGE := /lab/tree/notebooks/00-start-here.ipynb
+
 lab: $(STAMP)
-	@echo "Opening the workbook: notebooks/00-start-here.ipynb (the URL with its token is printed below)"
-	$(BIN)/jupyter lab notebooks/00-start-here.ipynb $(LAB_ARGS)
+	@echo "Opening the workbook on notebooks/00-start-here.ipynb (the URL with its token is printed below)"
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=$(FIRST_PAGE) $(LAB_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
