@@ -22,8 +22,85 @@ from weekfour.sandbox import sandbox
 from weekfour.scenarios import CHAT_FAMILY, Scenario
 from weekfour.types import FaultWindow
 
+RULES = {
+    # 4.1 classify failures
+    "4.1/transport-retried": "a timeout (every httpx.TimeoutException) or a network error (every httpx.NetworkError: "
+    "ConnectError, ReadError, WriteError, CloseError) is retryable",
+    "4.1/other-transport-permanent": "the other httpx.TransportErrors (ProtocolError, ProxyError, UnsupportedProtocol) "
+    "and any exception that is not a TransportError are not retryable",
+    "4.1/408-409-retried": "a 408 and a 409 are retryable",
+    "4.1/every-5xx-retried": "every 5xx (500 to 599) is retryable, and a 499 is not",
+    "4.1/rate-limit-retried": "a 429 rate_limit_exceeded is retryable, with or without retry-after, and so is a 429 "
+    "with no JSON error body",
+    "4.1/quota-never": "a 429 insufficient_quota is never retryable, even with a retry-after",
+    "4.1/too-large-never": "a 429 that says 'Request too large' and carries no retry-after is not retryable; with a "
+    "retry-after it is rate limiting again",
+    "4.1/client-errors-never": "400 (context_length_exceeded too), 401, 403, 404, 422 and every other 4xx but 408, 409 "
+    "and 429 are not retryable",
+    "4.1/returns-bool": "is_retryable returns True or False, not None or another truthy value",
+    # 4.2 retry with backoff
+    "4.2/success-returned": "a 2xx is returned at once",
+    "4.2/transient-retried": "a retryable failure, raised (timeout, refused connection) or returned (5xx, 429), is "
+    "retried",
+    "4.2/permanent-stops": "a failure is_retryable rejects ends the loop at once: one request, no wait",
+    "4.2/retry-after-ms-first": "retry-after-ms / 1000 is the wait when the response has it (sub-second waits too)",
+    "4.2/retry-after-seconds": "without retry-after-ms, retry-after (seconds) is the wait",
+    "4.2/retry-after-over-cap": "a retry-after longer than cap is waited in full: cap bounds only your own backoff",
+    "4.2/retry-after-not-a-number": "a retry header that is not a number (retry-after may be an HTTP date) is ignored",
+    "4.2/full-jitter": "without retry-after, retry k waits rng.uniform(0, min(cap, base * 2 ** (k - 1))) from the rng "
+    "given, one draw per retry",
+    "4.2/sim-clock": "waits go through clock.sleep, the simulated clock",
+    "4.2/max-attempts": "at most max_attempts calls of send() in all, the first included",
+    "4.2/no-wait-after-last": "after the last attempt it gives up at once, with no wait that no request follows",
+    "4.2/deadline": "never start a wait that would end after started + deadline; a wait that ends exactly at the "
+    "deadline is fine; the time the calls took counts",
+    "4.2/gives-up-with-last": "when it gives up it returns the last response, or re-raises the last exception",
+    # 4.3 the fallback chain
+    "4.3/first-healthy-wins": "rungs are asked in order and the first that answers wins; later rungs are not asked",
+    "4.3/every-failure-moves-on": "whatever a rung raises (status error, timeout, refused connection, CircuitOpen, "
+    "...) moves on to the next rung",
+    "4.3/answer-cached": "the winning reply is remembered in cache[question], whichever rung gave it",
+    "4.3/fresh-beats-cache": "a question answered before still goes to the providers first; the cache holds the "
+    "newest answer",
+    "4.3/cache-rung": "every rung failed and the question was answered before: the remembered reply, rung 'cache'",
+    "4.3/degraded": "every rung failed on a new question: DEGRADED_MESSAGE, rung 'degraded', no reply, no error "
+    "details",
+    "4.3/degraded-not-cached": "a degraded answer is never remembered",
+    "4.3/never-raises": "serve never raises: the customer never sees a 500",
+    # 4.4 the circuit breaker
+    "4.4/closed-allows": "a closed breaker allows every call (allow() is True)",
+    "4.4/opens-at-threshold": "failure_threshold consecutive failures open it, one fewer does not",
+    "4.4/success-resets": "record_success() resets the count of consecutive failures",
+    "4.4/open-refuses": "an open breaker refuses (allow() is False) until cooldown seconds have passed",
+    "4.4/half-open-at-cooldown": "from exactly cooldown seconds after it opened, the state reads 'half_open'",
+    "4.4/one-probe": "half_open: the first allow() is True, every other one False until the outcome is recorded",
+    "4.4/probe-success-closes": "a successful probe closes the breaker, and the next trip probes again",
+    "4.4/probe-failure-reopens": "a failed probe opens it again for a fresh, full cooldown, after which it probes "
+    "again",
+    "4.4/returns-bool": "allow() returns True or False",
+    # 4.5 the resilient handler
+    "4.5/retries-with-own-settings": "call_model goes through call_with_retries with self.max_attempts, "
+    "self.deadline, self.rng and self.clock",
+    "4.5/breaker-every-attempt": "every request that leaves (each attempt) asks self.breaker.allow() first",
+    "4.5/circuit-open-raised": "when allow() is False, CircuitOpen is raised and nothing is sent",
+    "4.5/failures-recorded": "a transport error, a 429 or a 5xx is recorded as a failure",
+    "4.5/others-success": "any other answer, a 400 included, is recorded as a success",
+    "4.5/raise-for-status": "an unsuccessful final response raises (raise_for_status); a success returns the JSON",
+    "4.5/read-timeout": "each client's read timeout is at most 10 s: a hung call gives up within 10 s",
+    "4.5/two-providers": "the primary (wf-chat) then the backup (backup-chat), each behind its own breaker",
+    "4.5/one-cache": "one cache across questions: an earlier answer is served when both providers are down",
+    "4.5/never-500": "during an outage no customer gets a 500, and the primary answers again after it",
+}
+
 TRANSIENT = ("rate_limit", "server_error", "overloaded", "timeout", "connection_error")
-PERMANENT = ("bad_request", "context_length_exceeded", "invalid_api_key", "model_not_found", "insufficient_quota")
+PERMANENT = (
+    "bad_request",
+    "context_length_exceeded",
+    "invalid_api_key",
+    "model_not_found",
+    "insufficient_quota",
+    "request_too_large",
+)
 _WHY = {
     "rate_limit": "A 429 rate_limit_exceeded clears when the rate window rolls over; the response even says when "
     "(retry-after).",
@@ -33,7 +110,8 @@ _WHY = {
     "responses with a status code.",
     "connection_error": "Timeouts and refused connections arrive as exceptions (subclasses of httpx.TransportError), "
     "not as responses with a status code.",
-    "bad_request": "A 4xx other than 429 is about your request: the same bytes fail the same way every time.",
+    "bad_request": "A 4xx other than 408, 409 and 429 is about your request: the same bytes fail the same way every "
+    "time.",
     "context_length_exceeded": "The request does not fit the model's context window, and never will: only a "
     "shorter request helps.",
     "invalid_api_key": "A 401 stays a 401 until someone fixes the key; retrying only adds load.",
@@ -43,6 +121,28 @@ _WHY = {
     "request_too_large": "This 429 has no retry-after and says 'Request too large': the request is bigger than the "
     "whole tokens-per-minute limit, so it can never fit in any minute.",
 }
+_REQUEST = httpx.Request("POST", "https://api.weekfour.test/v1/chat/completions")
+
+
+def _response(status: int, code: str | None = None, *, headers: dict[str, str] | None = None, text: str = "") -> Any:
+    """An error response as a provider or a gateway sends it: a JSON error body when ``code`` is given."""
+    if code is None and text:
+        return httpx.Response(status, headers=headers, text=text, request=_REQUEST)
+    body = {"error": {"message": text or f"HTTP {status}", "type": "error", "param": None, "code": code}}
+    return httpx.Response(status, headers=headers, json=body, request=_REQUEST)
+
+
+def _without_retry_headers(response: httpx.Response) -> httpx.Response:
+    headers = {k: v for k, v in response.headers.items() if not k.startswith("retry-after")}
+    headers.pop("content-length", None)
+    return httpx.Response(response.status_code, headers=headers, content=response.content, request=_REQUEST)
+
+
+def _with_retry_after(response: httpx.Response, seconds: int) -> httpx.Response:
+    headers = dict(response.headers.items())
+    headers.pop("content-length", None)
+    headers.update({"retry-after": str(seconds), "retry-after-ms": str(seconds * 1000)})
+    return httpx.Response(response.status_code, headers=headers, content=response.content, request=_REQUEST)
 
 
 def _label(outcome: Any) -> str:
@@ -51,42 +151,166 @@ def _label(outcome: Any) -> str:
             code = outcome.json()["error"]["code"]
         except (ValueError, KeyError, TypeError):
             code = None
-        return f"HTTP {outcome.status_code}" + (f" ({code})" if code else "")
+        heads = " with retry-after" if "retry-after" in outcome.headers else ""
+        return f"HTTP {outcome.status_code}" + (f" ({code})" if code else "") + heads
     return type(outcome).__name__
 
 
-def _classify(ns: Namespace, kinds: list[str], expected: bool) -> None:
+def _judge(ns: Namespace, cases: list[tuple[str, Any, str]], expected: bool) -> None:
+    """Each case is (what, outcome, why): is_retryable must say ``expected``, as a bool, for every one."""
     is_retryable = ns.function("is_retryable")
-    for kind in kinds:
-        retry_after = round(ns.rng.uniform(0.5, 9.5), 3) if kind == "rate_limit" else None
-        outcome = failure(kind, retry_after=retry_after, seed=ns.rng.randrange(10_000))
+    ns.rng.shuffle(cases)
+    for what, outcome, why in cases:
         got = is_retryable(outcome)
-        if bool(got) != expected:
+        if got is not True and got is not False:
             raise CheckFailed(
-                f"is_retryable got the mocked provider's real answer for `{kind}` ({_label(outcome)}) wrong.",
+                f"is_retryable should return a bool; for {what} ({_label(outcome)}) it returned {got!r}.",
                 expected=expected,
                 got=got,
-                hint=_WHY[kind],
+                hint="Every path of the function should end in `return True` or `return False` (or a comparison): "
+                "a path that falls off the end returns None.",
+            )
+        if got != expected:
+            raise CheckFailed(
+                f"is_retryable got {what} ({_label(outcome)}) wrong.",
+                expected=expected,
+                got=got,
+                hint=why,
             )
 
 
-@exercise("4.1", points=2, title="Classify failures")
+def _mocked(ns: Namespace, kind: str) -> tuple[str, Any, str]:
+    retry_after = round(ns.rng.uniform(0.5, 9.5), 3) if kind == "rate_limit" else None
+    outcome = failure(kind, retry_after=retry_after, seed=ns.rng.randrange(10_000))
+    return f"the mocked provider's real answer for `{kind}`", outcome, _WHY[kind]
+
+
+_TRANSPORT_WHY = (
+    "Timeouts (httpx.TimeoutException and its subclasses) and network errors (httpx.NetworkError and its subclasses) "
+    "are the connection's trouble: the same request can pass a moment later."
+)
+_SERVER_WHY = "A 5xx is the provider failing, not your request: every status from 500 to 599 can pass a moment later."
+_CLIENT_WHY = (
+    "A 4xx other than 408, 409 and 429 is about your request: the same bytes fail the same way every time. "
+    "A 499 is not a 5xx."
+)
+_OTHER_EXC_WHY = (
+    "Only timeouts and network errors are worth another try. A protocol or proxy error, a bad URL scheme, or an "
+    "exception that is not an httpx.TransportError at all does not go away by sending the same request again."
+)
+
+
+def _retryable_cases(ns: Namespace) -> list[tuple[str, Any, str]]:
+    cases = [_mocked(ns, kind) for kind in TRANSIENT]
+    for cls in (
+        httpx.ReadTimeout,
+        httpx.ConnectTimeout,
+        httpx.WriteTimeout,
+        httpx.PoolTimeout,
+        httpx.ConnectError,
+        httpx.ReadError,
+        httpx.WriteError,
+        httpx.CloseError,
+    ):
+        cases.append((f"an httpx.{cls.__name__}", cls("simulated", request=_REQUEST), _TRANSPORT_WHY))
+    cases += [
+        ("a 408 Request Timeout", _response(408, "timeout"), "A 408 and a 409 are worth another try (the SDK agrees)."),
+        ("a 409 Conflict", _response(409, "conflict"), "A 408 and a 409 are worth another try (the SDK agrees)."),
+    ]
+    for status in (500, 502, 504, 599):
+        cases.append((f"a {status}", _response(status, "server_error"), _SERVER_WHY))
+    limited = failure("rate_limit", retry_after=round(ns.rng.uniform(0.5, 9.5), 3))
+    cases += [
+        (
+            "a 429 rate_limit_exceeded without any retry-after header",
+            _without_retry_headers(limited),  # type: ignore[arg-type]
+            "A 429 rate_limit_exceeded is rate limiting whether or not it says how long to wait.",
+        ),
+        (
+            "a gateway's 429 with a plain-text body and no JSON error",
+            _response(429, headers={"retry-after": "2"}, text="Too Many Requests"),
+            "A 429 with no error code to read is rate limiting: read the code when there is one, and do not fail "
+            "when there is none.",
+        ),
+        (
+            "a 429 'Request too large' that carries a retry-after",
+            _with_retry_after(failure("request_too_large"), ns.rng.randint(1, 9)),  # type: ignore[arg-type]
+            "Only a 'Request too large' with no retry-after can never pass; with a retry-after the provider says "
+            "the request will fit once the window rolls over.",
+        ),
+    ]
+    return cases
+
+
+def _permanent_cases(ns: Namespace) -> list[tuple[str, Any, str]]:
+    cases = [_mocked(ns, kind) for kind in PERMANENT]
+    for status, code in ((403, "permission_denied"), (404, None), (422, "unprocessable_entity"), (407, None)):
+        cases.append((f"a {status}", _response(status, code or "not_found"), _CLIENT_WHY))
+    cases += [
+        ("a 410 Gone", _response(410, "gone"), _CLIENT_WHY),
+        ("a 499 (client closed request)", _response(499, "client_closed_request"), _CLIENT_WHY),
+        (
+            "a 429 insufficient_quota that carries a retry-after",
+            _with_retry_after(failure("insufficient_quota"), ns.rng.randint(1, 9)),  # type: ignore[arg-type]
+            _WHY["insufficient_quota"],
+        ),
+    ]
+    for exc in (
+        httpx.RemoteProtocolError("Server disconnected without sending a response.", request=_REQUEST),
+        httpx.LocalProtocolError("Illegal header value", request=_REQUEST),
+        httpx.ProxyError("407 Proxy Authentication Required", request=_REQUEST),
+        httpx.UnsupportedProtocol("Request URL is missing an 'http://' or 'https://' protocol.", request=_REQUEST),
+        httpx.TooManyRedirects("Exceeded maximum allowed redirects.", request=_REQUEST),
+        httpx.DecodingError("Malformed gzip body"),
+        ValueError("the answer did not parse"),
+    ):
+        cases.append((f"an exception {type(exc).__name__}", exc, _OTHER_EXC_WHY))
+    return cases
+
+
+@exercise(
+    "4.1",
+    points=2,
+    title="Classify failures",
+    rules=[
+        "4.1/transport-retried",
+        "4.1/408-409-retried",
+        "4.1/every-5xx-retried",
+        "4.1/rate-limit-retried",
+        "4.1/too-large-never",
+        "4.1/returns-bool",
+    ],
+)
 def retries_what_can_pass(ns: Namespace) -> None:
-    kinds = list(TRANSIENT)
-    ns.rng.shuffle(kinds)
-    _classify(ns, kinds, True)
+    _judge(ns, _retryable_cases(ns), True)
 
 
-@exercise("4.1", points=2)
+@exercise(
+    "4.1",
+    points=2,
+    rules=[
+        "4.1/client-errors-never",
+        "4.1/quota-never",
+        "4.1/too-large-never",
+        "4.1/other-transport-permanent",
+        "4.1/every-5xx-retried",
+        "4.1/returns-bool",
+    ],
+)
 def gives_up_on_what_never_passes(ns: Namespace) -> None:
-    kinds = list(PERMANENT)
-    ns.rng.shuffle(kinds)
-    _classify(ns, kinds, False)
+    _judge(ns, _permanent_cases(ns), False)
 
 
-@exercise("4.1", points=1, hidden=True)
-def request_too_large_is_permanent(ns: Namespace) -> None:
-    _classify(ns, ["request_too_large"], False)
+@exercise("4.1", points=1, hidden=True, rules=["4.1/every-5xx-retried", "4.1/client-errors-never"])
+def classifies_statuses_it_has_not_seen(ns: Namespace) -> None:
+    """Unseen inputs: other statuses of the same classes, other seeds of the mocked failures."""
+    retryable = [(f"a {s}", _response(s, "server_error"), _SERVER_WHY) for s in ns.rng.sample(range(501, 599), 5)]
+    retryable += [_mocked(ns, kind) for kind in TRANSIENT]
+    _judge(ns, retryable, True)
+    clients = [s for s in range(400, 499) if s not in (408, 409, 429)]
+    permanent = [(f"a {s}", _response(s, "invalid_request_error"), _CLIENT_WHY) for s in ns.rng.sample(clients, 5)]
+    permanent += [_mocked(ns, kind) for kind in PERMANENT]
+    _judge(ns, permanent, False)
 
 
 # --- 4.2 ------------------------------------------------------------------------------------------------------------
@@ -98,7 +322,8 @@ def _retry(
     """Run the learner's call_with_retries on a scripted send; return (result, raised, send, elapsed)."""
     call_with_retries = ns.function("call_with_retries")
     clock = SimClock()
-    clock.sleep(ns.rng.uniform(0, 3600))  # never start at 0: code that mixes up "now" and "elapsed" shows
+    # never start at 0 (code that mixes up "now" and "elapsed" shows); whole seconds keep boundary sums exact
+    clock.sleep(float(ns.rng.randrange(1, 3600)))
     send = ScriptedSend(clock, script, latency=latency)
     t0 = clock.now()
     result: Any = None
@@ -114,19 +339,39 @@ def _status(result: Any) -> Any:
     return result.status_code if isinstance(result, httpx.Response) else result
 
 
-@exercise("4.2", points=2, title="Retry with backoff")
+def _outcome(result: Any, raised: BaseException | None) -> str:
+    return type(raised).__name__ if raised is not None else _label(result)
+
+
+def _jitter(seed: float, base: float, cap: float, retries: int) -> list[float]:
+    """The waits full jitter draws from ``random.Random(seed)``, one per retry."""
+    rng = random.Random(seed)
+    return [rng.uniform(0, min(cap, base * 2 ** (k - 1))) for k in range(1, retries + 1)]
+
+
+@exercise(
+    "4.2",
+    points=2,
+    title="Retry with backoff",
+    rules=["4.2/success-returned", "4.2/transient-retried", "4.2/full-jitter", "4.2/sim-clock"],
+)
 def recovers_from_transient_failures(ns: Namespace) -> None:
-    base, cap = round(ns.rng.uniform(0.2, 1.0), 2), 8.0
-    failures = [ns.rng.choice(["overloaded", "server_error", "connection_error"]) for _ in range(ns.rng.randint(1, 3))]
-    result, raised, send, _ = _retry(ns, [*failures, "ok"], max_attempts=5, base=base, cap=cap, deadline=120.0)
+    base = round(ns.rng.uniform(0.2, 1.0), 2)
+    cap = round(base * ns.rng.uniform(2.5, 3.5), 2)  # the 3rd and 4th ceilings hit the cap
+    failures = ["overloaded", "server_error", "connection_error", "timeout"]
+    ns.rng.shuffle(failures)
+    seed = ns.rng.random()
+    result, raised, send, _ = _retry(
+        ns, [*failures, "ok"], rng=random.Random(seed), max_attempts=6, base=base, cap=cap, deadline=600.0
+    )
     if raised is not None or _status(result) != 200:
         raise CheckFailed(
-            f"call_with_retries should return the 200 response after {len(failures)} transient failure(s) "
-            f"({', '.join(failures)}) with max_attempts=5.",
+            f"call_with_retries should return the 200 response after {len(failures)} transient failures "
+            f"({', '.join(failures)}) with max_attempts=6.",
             expected="the httpx.Response with status 200",
             got=raised if raised is not None else result,
             hint="Retry while the failure is retryable and attempts remain; return the response once it succeeds. "
-            "A ConnectError is raised by send(): catch it inside the loop.",
+            "A ConnectError or a ReadTimeout is raised by send(): catch it inside the loop.",
         )
     if len(send.calls) != len(failures) + 1:
         raise CheckFailed(
@@ -134,7 +379,8 @@ def recovers_from_transient_failures(ns: Namespace) -> None:
             expected=len(failures) + 1,
             got=len(send.calls),
         )
-    for k, wait in enumerate(send.waits, start=1):
+    expected = _jitter(seed, base, cap, len(failures))
+    for k, (wait, want) in enumerate(zip(send.waits, expected, strict=True), start=1):
         bound = min(cap, base * 2 ** (k - 1))
         if not -1e-9 <= wait <= bound + 1e-6:
             raise CheckFailed(
@@ -143,11 +389,55 @@ def recovers_from_transient_failures(ns: Namespace) -> None:
                 expected=f"0 <= wait <= {bound:g}",
                 got=round(wait, 4),
                 hint="Full jitter: pick uniformly from 0 to the exponential ceiling, with the rng you are given, and "
-                "wait with clock.sleep().",
+                "wait with clock.sleep(). The ceiling doubles each retry and stops at cap.",
+            )
+        if abs(wait - want) > 1e-6:
+            raise CheckFailed(
+                f"Before retry {k} (base={base}, cap={cap}) the wait should be the rng's next draw "
+                f"rng.uniform(0, {bound:g}): the same rng must replay the same waits.",
+                expected=round(want, 6),
+                got=round(wait, 6),
+                hint="Draw exactly once per retry from the `rng` argument (not the random module, not a fixed "
+                "fraction), with the ceiling of that retry.",
             )
 
 
-@exercise("4.2", points=2)
+def _expect_wait(ns: Namespace, script: list[Any], want: float, what: str, hint: str, **options: Any) -> None:
+    options = {"max_attempts": 3, "deadline": 600.0, **options}
+    result, raised, send, _ = _retry(ns, script, **options)
+    if raised is not None or _status(result) != 200 or len(send.calls) != 2:
+        raise CheckFailed(
+            f"After one retryable failure ({what}), call_with_retries should wait and try once more (and get the 200).",
+            expected="2 calls, then the 200 response",
+            got=f"{len(send.calls)} call(s), then {_outcome(result, raised)}",
+        )
+    got = send.waits[0]
+    if abs(got - want) > 0.002:
+        raise CheckFailed(
+            f"After {what} the wait before the next request should be {want:g} s.",
+            expected=want,
+            got=round(got, 4),
+            hint=hint,
+        )
+
+
+_TOLD = (
+    "When the provider says how long to wait, wait exactly that long (the headers are retry-after-ms and retry-after); "
+    "your own backoff is for when it does not say."
+)
+
+
+@exercise(
+    "4.2",
+    points=2,
+    rules=[
+        "4.2/retry-after-ms-first",
+        "4.2/retry-after-seconds",
+        "4.2/retry-after-over-cap",
+        "4.2/retry-after-not-a-number",
+        "4.2/sim-clock",
+    ],
+)
 def honours_retry_after(ns: Namespace) -> None:
     wait = round(ns.rng.uniform(1.2, 7.8), 3)
     while wait == int(wait):
@@ -157,7 +447,7 @@ def honours_retry_after(ns: Namespace) -> None:
         raise CheckFailed(
             "After one 429 rate_limit_exceeded, call_with_retries should wait and try once more (and get the 200).",
             expected="2 calls, then the 200 response",
-            got=f"{len(send.calls)} call(s), then {raised if raised is not None else _label(result)}",
+            got=f"{len(send.calls)} call(s), then {_outcome(result, raised)}",
         )
     got = send.waits[0]
     if abs(got - wait) > 0.002:
@@ -165,8 +455,7 @@ def honours_retry_after(ns: Namespace) -> None:
             "The 429 carries retry-after-ms (exact, in milliseconds) and retry-after (whole seconds, rounded up). "
             "Prefer the precise one."
             if abs(got - math.ceil(wait)) < 0.002
-            else "When the provider says how long to wait, wait exactly that long (the headers are retry-after-ms "
-            "and retry-after); your own backoff is for when it does not say."
+            else _TOLD
         )
         raise CheckFailed(
             f"The 429 asked for a wait of {wait:g} s before the next request.",
@@ -174,41 +463,130 @@ def honours_retry_after(ns: Namespace) -> None:
             got=round(got, 4),
             hint=hint,
         )
+    short = round(ns.rng.uniform(0.05, 0.95), 3)
+    _expect_wait(
+        ns,
+        [("rate_limit", short), "ok"],
+        short,
+        f"a 429 asking for {short:g} s (retry-after-ms {short * 1000:g})",
+        "A wait shorter than a second is still the provider's wait: do not round it up, do not impose a minimum.",
+    )
+    seconds = ns.rng.randint(1, 6)
+    busy = _response(503, "overloaded", headers={"retry-after": str(seconds)})
+    _expect_wait(
+        ns,
+        [busy, "ok"],
+        float(seconds),
+        f"a 503 with `retry-after: {seconds}` and no retry-after-ms",
+        "Without retry-after-ms, the wait is retry-after, in seconds, on any response that carries it.",
+    )
+    cap = round(ns.rng.uniform(4.0, 8.0), 1)
+    long = round(cap + ns.rng.uniform(2.0, 10.0), 3)
+    _expect_wait(
+        ns,
+        [("rate_limit", long), "ok"],
+        long,
+        f"a 429 asking for {long:g} s, with cap={cap:g}",
+        "cap bounds your own backoff, not the provider's wait: a shorter wait only earns another 429.",
+        cap=cap,
+        deadline=120.0,
+    )
+    base = round(ns.rng.uniform(0.5, 2.0), 2)
+    seed = ns.rng.random()
+    garbled = _response(503, "overloaded", headers={"retry-after-ms": "soon", "retry-after": str(seconds)})
+    _expect_wait(
+        ns,
+        [garbled, "ok"],
+        float(seconds),
+        f"a 503 with `retry-after-ms: soon` and `retry-after: {seconds}`",
+        "A header that is not a number is ignored: try the next one.",
+    )
+    dated = _response(503, "overloaded", headers={"retry-after": "Wed, 21 Oct 2026 07:28:00 GMT"})
+    _expect_wait(
+        ns,
+        [dated, "ok"],
+        _jitter(seed, base, 8.0, 1)[0],
+        "a 503 whose retry-after is an HTTP date (not a number of seconds)",
+        "A header that is not a number is ignored (try the next one); with none left, use your own backoff "
+        "(full jitter from the rng).",
+        base=base,
+        rng=random.Random(seed),
+    )
 
 
-@exercise("4.2", points=1)
+@exercise("4.2", points=1, rules=["4.2/permanent-stops", "4.2/gives-up-with-last"])
 def gives_up_at_once_on_permanent_failures(ns: Namespace) -> None:
-    kind = ns.rng.choice(["bad_request", "context_length_exceeded", "insufficient_quota", "invalid_api_key"])
-    result, raised, send, elapsed = _retry(ns, [kind, "ok"], max_attempts=4, deadline=60.0)
-    if len(send.calls) != 1:
-        raise CheckFailed(
-            f"A `{kind}` failure can never pass on a retry: call_with_retries should send once and give up.",
-            expected="1 call",
-            got=f"{len(send.calls)} calls",
-            hint="Ask is_retryable before you wait.",
-        )
-    expected = failure(kind).status_code  # type: ignore[union-attr]
-    if _status(result) != expected:
-        raise CheckFailed(
-            "When it gives up on an error response, call_with_retries should return that response so the caller "
-            "can read it.",
-            expected=f"the HTTP {expected} response",
-            got=raised if raised is not None else result,
-        )
+    kinds = list(PERMANENT)
+    ns.rng.shuffle(kinds)
+    for kind in kinds:
+        result, raised, send, elapsed = _retry(ns, [kind, "ok"], max_attempts=4, deadline=60.0)
+        if len(send.calls) != 1:
+            raise CheckFailed(
+                f"A `{kind}` failure can never pass on a retry: call_with_retries should send once and give up.",
+                expected="1 call",
+                got=f"{len(send.calls)} calls",
+                hint="Ask is_retryable before you wait.",
+            )
+        expected = failure(kind).status_code  # type: ignore[union-attr]
+        if _status(result) != expected:
+            raise CheckFailed(
+                "When it gives up on an error response, call_with_retries should return that response so the caller "
+                "can read it.",
+                expected=f"the HTTP {expected} response",
+                got=raised if raised is not None else result,
+            )
+        if elapsed > send.ends[0] - send.calls[0] + 1e-9:
+            raise CheckFailed(
+                f"After a `{kind}` failure call_with_retries should give up at once, without waiting.",
+                expected="no wait",
+                got=f"{elapsed - (send.ends[0] - send.calls[0]):.3f} s of waiting",
+            )
 
 
-@exercise("4.2", points=2)
+@exercise(
+    "4.2",
+    points=2,
+    rules=["4.2/max-attempts", "4.2/no-wait-after-last", "4.2/deadline", "4.2/gives-up-with-last"],
+)
 def bounded_attempts_and_deadline(ns: Namespace) -> None:
     attempts = ns.rng.randint(2, 6)
-    result, raised, send, _ = _retry(ns, ["overloaded"], max_attempts=attempts, deadline=600.0)
+    result, raised, send, elapsed = _retry(ns, ["overloaded"], max_attempts=attempts, deadline=600.0)
     if len(send.calls) != attempts or _status(result) != 503:
         raise CheckFailed(
             f"Against a provider that answers 503 every time, call_with_retries(max_attempts={attempts}) should send "
             f"exactly {attempts} requests, then return the last 503 response.",
             expected=f"{attempts} calls, then HTTP 503",
-            got=f"{len(send.calls)} calls, then {raised if raised is not None else _label(result)}",
+            got=f"{len(send.calls)} calls, then {_outcome(result, raised)}",
             hint="max_attempts counts every request, the first one included.",
         )
+    idle = elapsed - (send.ends[-1] - send.calls[0])
+    if idle > 1e-9:
+        raise CheckFailed(
+            f"After its last attempt (of {attempts}), call_with_retries should give up at once: a wait that no request "
+            "follows only keeps the customer waiting.",
+            expected="0 s between the last answer and giving up",
+            got=f"{idle:.3f} s",
+            hint="Decide whether another attempt will follow before you wait for it.",
+        )
+    # The boundary, on exact numbers: calls take 0.5 s, each 429 asks for `wait` s, the second wait ends at 1 + 2 wait.
+    wait = ns.rng.choice([1.5, 2.0, 2.5, 3.0])
+    edge = 1.0 + 2 * wait
+    script = [("rate_limit", wait), ("rate_limit", wait), "ok"]
+    for deadline, calls, what in (
+        (edge - 0.25, 2, "a quarter second before the second wait would end"),
+        (edge, 3, "exactly when the second wait ends"),
+        (edge + 0.25, 3, "a quarter second after the second wait ends"),
+    ):
+        result, raised, send, elapsed = _retry(ns, script, latency=0.5, max_attempts=5, deadline=deadline)
+        if len(send.calls) != calls:
+            raise CheckFailed(
+                f"Calls take 0.5 s and two 429s each ask for {wait:g} s; the deadline is {deadline:g} s, "
+                f"{what}: call_with_retries should make {calls} calls.",
+                expected=f"{calls} calls",
+                got=f"{len(send.calls)} calls, done after {elapsed:.2f} s",
+                hint="Never start a wait that would end after the deadline; a wait that ends exactly at it is fine. "
+                "Compare when it would end (now + wait) with when the call started plus the deadline.",
+            )
     wait = round(ns.rng.uniform(4.0, 6.0), 3)
     deadline = round(wait * ns.rng.uniform(2.3, 3.7), 2)
     result, raised, send, elapsed = _retry(ns, [("rate_limit", wait)], max_attempts=20, deadline=deadline)
@@ -232,7 +610,7 @@ def bounded_attempts_and_deadline(ns: Namespace) -> None:
         )
 
 
-@exercise("4.2", points=2, hidden=True)
+@exercise("4.2", points=2, hidden=True, rules=["4.2/full-jitter"])
 def backoff_uses_full_jitter(ns: Namespace) -> None:
     base = round(ns.rng.uniform(0.5, 1.0), 2)
     cap = round(ns.rng.uniform(1.5 * base, 3.5 * base), 2)
@@ -289,17 +667,35 @@ def _reply(question: str, answer: str) -> Reply:
     return Reply(question=question, answer=answer, status="shipped", data={"answer": answer, "status": "shipped"})
 
 
-def _provider_error(rng: random.Random) -> Exception:
-    request = httpx.Request("POST", "https://api.weekfour.test/v1/chat/completions")
-    kind = rng.choice(["503", "timeout", "connect", "circuit"])
-    if kind == "503":
-        response = httpx.Response(503, json={"error": {"message": "overloaded", "code": "overloaded"}}, request=request)
-        return httpx.HTTPStatusError("Server error '503 Service Unavailable'", request=request, response=response)
+# Every way a rung can fail: each is tried, none is left to the draw.
+ERROR_KINDS = ("503", "429", "400", "timeout", "connect", "circuit", "other")
+
+
+def _provider_error(kind: str) -> Exception:
+    request = _REQUEST
+    if kind in ("503", "429", "400"):
+        status = int(kind)
+        code = {"503": "overloaded", "429": "rate_limit_exceeded", "400": "context_length_exceeded"}[kind]
+        response = httpx.Response(status, json={"error": {"message": code, "code": code}}, request=request)
+        return httpx.HTTPStatusError(f"Error '{status}'", request=request, response=response)
     if kind == "timeout":
         return httpx.ReadTimeout("The read operation timed out", request=request)
     if kind == "connect":
         return httpx.ConnectError("[Errno 111] Connection refused", request=request)
-    return CircuitOpen("the circuit for wf-chat is open")
+    if kind == "circuit":
+        return CircuitOpen("the circuit for wf-chat is open")
+    return RuntimeError("the agent ran out of steps")
+
+
+_ERROR_NAMES = {
+    "503": "an HTTPStatusError (503)",
+    "429": "an HTTPStatusError (429)",
+    "400": "an HTTPStatusError (400 context_length_exceeded)",
+    "timeout": "an httpx.ReadTimeout",
+    "connect": "an httpx.ConnectError",
+    "circuit": "CircuitOpen",
+    "other": "a RuntimeError",
+}
 
 
 class _Rung:
@@ -309,28 +705,46 @@ class _Rung:
         self.rng = rng
         self.name = name
         self.up = True
+        self.error = "503"
         self.calls = 0
         self.answers: dict[str, str] = {}
+
+    def down(self, error: str | None = None) -> None:
+        self.up = False
+        self.error = error or self.rng.choice(ERROR_KINDS)
 
     def __call__(self, question: str) -> Reply:
         self.calls += 1
         if not self.up:
-            raise _provider_error(self.rng)
+            raise _provider_error(self.error)
         answer = f"[{self.name} #{self.rng.randrange(10**6)}] Your order has shipped."
         self.answers[question] = answer
         return _reply(question, answer)
 
 
-def _chain(ns: Namespace) -> tuple[Callable[[str], Any], _Rung, _Rung, dict[str, Any]]:
+def _chain(ns: Namespace, names: tuple[str, ...] = ("primary", "backup")) -> tuple[Callable[[str], Any], list[_Rung]]:
     serve = ns.function("serve")
-    primary, backup = _Rung(ns.rng, "primary"), _Rung(ns.rng, "backup")
+    rungs = [_Rung(ns.rng, name) for name in names]
     cache: dict[str, Any] = {}
-    rungs = [("primary", primary), ("backup", backup)]
-    return (lambda q: serve(q, rungs, cache=cache)), primary, backup, cache
+    pairs = [(r.name, r) for r in rungs]
+    return (lambda q: serve(q, pairs, cache=cache)), rungs
 
 
 def _question(rng: random.Random) -> str:
     return f"Where is my order A{rng.randrange(1000, 9999)}?"
+
+
+def _serve(handle: Callable[[str], Any], q: str, what: str, expected: str) -> Any:
+    try:
+        return handle(q)
+    except Exception as exc:
+        raise CheckFailed(
+            f"When {what}, serve should still answer the customer, not raise: the customer never sees a 500.",
+            expected=expected,
+            got=f"{type(exc).__name__}: {exc}",
+            hint="Provider failures arrive as different exceptions: status errors, timeouts, refused connections, "
+            "an open circuit, and more. Whatever a rung raises, move on.",
+        ) from None
 
 
 def _expect_served(got: Any, rung: str, what: str, answer: str | None = None) -> None:
@@ -350,80 +764,128 @@ def _expect_served(got: Any, rung: str, what: str, answer: str | None = None) ->
         raise CheckFailed(f"When {what}, the page should still be a 200.", expected=200, got=got.status)
 
 
-@exercise("4.3", points=2, title="Fallback chain")
+@exercise(
+    "4.3",
+    points=2,
+    title="Fallback chain",
+    rules=["4.3/first-healthy-wins", "4.3/every-failure-moves-on", "4.3/never-raises"],
+)
 def first_healthy_rung_answers(ns: Namespace) -> None:
-    handle, primary, backup, _ = _chain(ns)
+    handle, (primary, backup) = _chain(ns)
     q = _question(ns.rng)
-    got = handle(q)
+    got = _serve(handle, q, "the primary is up", "the primary's answer")
     _expect_served(got, "primary", "the primary is up", primary.answers.get(q))
+    if got.reply is None or got.reply.answer != got.answer:
+        raise CheckFailed(
+            "A real answer carries the agent's reply behind it.", expected="the primary's Reply", got=got.reply
+        )
     if backup.calls:
         raise CheckFailed("While the primary answers, the backup should not be asked.", expected=0, got=backup.calls)
-    primary.up = False
-    q2 = _question(ns.rng)
-    try:
-        got = handle(q2)
-    except Exception as exc:
-        raise CheckFailed(
-            "When the primary fails, serve should move on to the next rung, not raise.",
-            expected="the backup's answer",
-            got=f"{type(exc).__name__}: {exc}",
-            hint="Provider failures arrive as different exceptions: status errors, timeouts, refused connections, "
-            "an open circuit.",
-        ) from None
-    _expect_served(got, "backup", "the primary fails and the backup is up", backup.answers.get(q2))
+    kinds = list(ERROR_KINDS)
+    ns.rng.shuffle(kinds)
+    for kind in kinds:
+        handle, (primary, backup) = _chain(ns)
+        primary.down(kind)
+        q2 = _question(ns.rng)
+        what = f"the primary raises {_ERROR_NAMES[kind]}"
+        got = _serve(handle, q2, what, "the backup's answer")
+        _expect_served(got, "backup", f"{what} and the backup is up", backup.answers.get(q2))
 
 
-@exercise("4.3", points=2)
+@exercise("4.3", points=2, rules=["4.3/cache-rung", "4.3/degraded", "4.3/never-raises"])
 def cache_then_degraded(ns: Namespace) -> None:
-    handle, primary, backup, _ = _chain(ns)
-    asked = _question(ns.rng)
-    earlier = handle(asked)
-    primary.up = backup.up = False
-    try:
-        again = handle(asked)
-        never = handle(_question(ns.rng))
-    except Exception as exc:
-        raise CheckFailed(
-            "When every provider fails, serve must still answer the customer: the user never sees a 500.",
-            expected="a Served from the cache or in degraded mode",
-            got=f"{type(exc).__name__}: {exc}",
-        ) from None
-    _expect_served(again, "cache", "every provider is down but the question was answered earlier", earlier.answer)
-    _expect_served(never, "degraded", "every provider is down and the question is new")
-    text = never.answer or ""
-    leaks = [w for w in ("Traceback", "Error", "error", "503", "timed out", "circuit", "Exception") if w in text]
-    if len(text.strip()) < 30 or leaks:
-        raise CheckFailed(
-            "The degraded answer should be a useful message for a customer: what happened in plain words and what "
-            "happens next, with no error details.",
-            expected="a sentence or two for the customer",
-            got=text,
-            hint="Technical details belong in your logs, not in the customer's chat window.",
-        )
-    if never.reply is not None:
-        raise CheckFailed("A degraded answer has no agent reply behind it.", expected=None, got=never.reply)
+    kinds = list(ERROR_KINDS)
+    ns.rng.shuffle(kinds)
+    for kind in kinds:
+        handle, (primary, backup) = _chain(ns)
+        asked = _question(ns.rng)
+        earlier = handle(asked)
+        primary.down(kind)
+        backup.down(ns.rng.choice(ERROR_KINDS))
+        what = f"every provider is down ({_ERROR_NAMES[kind]} from the primary)"
+        again = _serve(handle, asked, what, "a Served from the cache")
+        never = _serve(handle, _question(ns.rng), what, "a Served in degraded mode")
+        _expect_served(again, "cache", f"{what} but the question was answered earlier", earlier.answer)
+        if again.reply is None or again.reply.answer != earlier.answer:
+            raise CheckFailed(
+                "An answer from the cache carries the remembered reply behind it.",
+                expected="the earlier Reply",
+                got=again.reply,
+            )
+        _expect_served(never, "degraded", f"{what} and the question is new")
+        text = never.answer or ""
+        leaks = [w for w in ("Traceback", "Error", "error", "503", "timed out", "circuit", "Exception") if w in text]
+        if len(text.strip()) < 30 or leaks:
+            raise CheckFailed(
+                "The degraded answer should be a useful message for a customer: what happened in plain words and "
+                "what happens next, with no error details.",
+                expected="a sentence or two for the customer",
+                got=text,
+                hint="Technical details belong in your logs, not in the customer's chat window.",
+            )
+        message = ns.get("DEGRADED_MESSAGE") if "DEGRADED_MESSAGE" in ns else None
+        if isinstance(message, str) and text != message:
+            raise CheckFailed(
+                "The degraded answer should be DEGRADED_MESSAGE, the same honest message every time.",
+                expected=message,
+                got=text,
+            )
+        if never.reply is not None:
+            raise CheckFailed("A degraded answer has no agent reply behind it.", expected=None, got=never.reply)
 
 
-@exercise("4.3", points=1, hidden=True)
+@exercise("4.3", points=1, rules=["4.3/answer-cached", "4.3/fresh-beats-cache", "4.3/degraded-not-cached"])
 def cache_is_a_fallback_not_a_shortcut(ns: Namespace) -> None:
-    handle, primary, backup, _ = _chain(ns)
+    handle, (primary, backup) = _chain(ns)
     q = _question(ns.rng)
     handle(q)
     got = handle(q)
     _expect_served(got, "primary", "the primary is up, even for a question answered before", primary.answers[q])
-    primary.up = backup.up = False
-    got = handle(q)
+    primary.down()
+    backup.down()
+    got = _serve(handle, q, "every provider is down", "the newest answer, from the cache")
     _expect_served(got, "cache", "every provider is down (the cache should hold the newest answer)", primary.answers[q])
-
-
-@exercise("4.3", points=1, hidden=True)
-def degraded_answers_are_not_cached(ns: Namespace) -> None:
-    handle, primary, backup, _ = _chain(ns)
-    primary.up = backup.up = False
+    # filled by the backup too
+    handle, (primary, backup) = _chain(ns)
+    primary.down()
     q = _question(ns.rng)
     handle(q)
-    got = handle(q)
+    backup.down()
+    got = _serve(handle, q, "every provider is down", "the backup's earlier answer, from the cache")
+    _expect_served(
+        got,
+        "cache",
+        "every provider is down and the backup answered this question earlier (whichever rung answered, remember it)",
+        backup.answers[q],
+    )
+    # never filled by a degraded answer
+    handle, (primary, backup) = _chain(ns)
+    primary.down()
+    backup.down()
+    q = _question(ns.rng)
+    _serve(handle, q, "every provider is down", "the degraded answer")
+    got = _serve(handle, q, "every provider is down", "the degraded answer")
     _expect_served(got, "degraded", "every provider is down and nothing real was ever answered for this question")
+
+
+@exercise("4.3", points=1, hidden=True, rules=["4.3/first-healthy-wins", "4.3/answer-cached", "4.3/cache-rung"])
+def a_longer_chain(ns: Namespace) -> None:
+    """Unseen inputs: three rungs with other names, a random one healthy."""
+    names = ("primary", "backup", "standby")
+    handle, rungs = _chain(ns, names)
+    healthy = ns.rng.randrange(3)
+    for i, rung in enumerate(rungs):
+        if i < healthy:
+            rung.down()
+    q = _question(ns.rng)
+    got = _serve(handle, q, f"only rung {healthy + 1} of 3 ({names[healthy]}) is up", "its answer")
+    _expect_served(got, names[healthy], f"the rungs before {names[healthy]!r} fail", rungs[healthy].answers[q])
+    if any(r.calls for r in rungs[healthy + 1 :]):
+        raise CheckFailed("Rungs after the one that answered should not be asked.", expected=0, got="some were")
+    for rung in rungs:
+        rung.down()
+    got = _serve(handle, q, "all three rungs are down", "the cache")
+    _expect_served(got, "cache", "all three rungs are down", rungs[healthy].answers[q])
 
 
 # --- 4.4 ------------------------------------------------------------------------------------------------------------
@@ -432,9 +894,9 @@ def degraded_answers_are_not_cached(ns: Namespace) -> None:
 def _breaker(ns: Namespace) -> tuple[Any, SimClock, int, float]:
     cls = ns.function("CircuitBreaker")
     clock = SimClock()
-    clock.sleep(ns.rng.uniform(0, 86_400))
+    clock.sleep(float(ns.rng.randrange(1, 86_400)))  # whole seconds, a cooldown in halves: the boundary is exact
     threshold = ns.rng.randint(2, 7)
-    cooldown = round(ns.rng.uniform(20.0, 120.0), 1)
+    cooldown = ns.rng.randrange(40, 240) / 2
     return cls(clock=clock, failure_threshold=threshold, cooldown=cooldown), clock, threshold, cooldown
 
 
@@ -444,7 +906,14 @@ def _expect_state(breaker: Any, state: str, allow: bool | None, when: str) -> No
         raise CheckFailed(f"{when}, the breaker's state should be {state!r}.", expected=state, got=got_state)
     if allow is not None:
         got = breaker.allow()
-        if bool(got) != allow:
+        if got is not True and got is not False:
+            raise CheckFailed(
+                f"{when}, allow() should return {allow}, a bool.",
+                expected=allow,
+                got=got,
+                hint="Every path of allow() should return True or False: a path that falls off the end returns None.",
+            )
+        if got != allow:
             raise CheckFailed(
                 f"{when}, allow() should return {allow}.",
                 expected=allow,
@@ -458,7 +927,12 @@ def _trip(breaker: Any, threshold: int) -> None:
         breaker.record_failure()
 
 
-@exercise("4.4", points=2, title="Circuit breaker")
+@exercise(
+    "4.4",
+    points=2,
+    title="Circuit breaker",
+    rules=["4.4/closed-allows", "4.4/opens-at-threshold", "4.4/success-resets", "4.4/open-refuses", "4.4/returns-bool"],
+)
 def opens_after_consecutive_failures(ns: Namespace) -> None:
     breaker, clock, threshold, _ = _breaker(ns)
     _expect_state(breaker, "closed", True, "When new")
@@ -479,29 +953,46 @@ def opens_after_consecutive_failures(ns: Namespace) -> None:
     _expect_state(breaker, "open", False, "One second after opening")
 
 
-@exercise("4.4", points=2)
+@exercise(
+    "4.4",
+    points=2,
+    rules=["4.4/half-open-at-cooldown", "4.4/one-probe", "4.4/probe-success-closes", "4.4/open-refuses"],
+)
 def probes_after_cooldown(ns: Namespace) -> None:
     breaker, clock, threshold, cooldown = _breaker(ns)
     _trip(breaker, threshold)
-    clock.sleep(cooldown * 0.9)
-    _expect_state(breaker, "open", False, f"At 90% of the {cooldown:g} s cooldown")
-    clock.sleep(cooldown * 0.11)
-    _expect_state(breaker, "half_open", True, "Once the cooldown has passed (the first call is the probe)")
-    got = breaker.allow()
-    if got:
-        raise CheckFailed(
-            "While the probe is out, allow() should refuse everyone else: a recovering provider does not need the "
-            "whole queue at once.",
-            expected=False,
-            got=got,
-        )
+    clock.sleep(cooldown - 5.0)
+    _expect_state(breaker, "open", False, f"5 s before the {cooldown:g} s cooldown ends")
+    clock.sleep(4.5)
+    _expect_state(breaker, "open", False, f"Half a second before the {cooldown:g} s cooldown ends")
+    clock.sleep(0.5)
+    _expect_state(breaker, "half_open", True, f"Exactly {cooldown:g} s after opening (the first call is the probe)")
+    for _ in range(3):
+        got = breaker.allow()
+        if got is not False:
+            raise CheckFailed(
+                "While the probe is out, allow() should refuse everyone else: a recovering provider does not need "
+                "the whole queue at once.",
+                expected=False,
+                got=got,
+            )
     breaker.record_success()
     _expect_state(breaker, "closed", True, "After the probe succeeded")
     if not all(breaker.allow() for _ in range(5)):
         raise CheckFailed("A closed breaker lets every call through.", expected=True, got=False)
+    _trip(breaker, threshold - 1)
+    _expect_state(
+        breaker, "closed", True, f"After a probe closed it, then {threshold - 1} failures (threshold {threshold})"
+    )
+    breaker.record_failure()
+    _expect_state(breaker, "open", False, f"After a probe closed it, then {threshold} consecutive failures")
+    clock.sleep(cooldown)
+    _expect_state(
+        breaker, "half_open", True, "A full cooldown after it opened for the second time (a new probe is due)"
+    )
 
 
-@exercise("4.4", points=2, hidden=True)
+@exercise("4.4", points=2, rules=["4.4/probe-failure-reopens", "4.4/one-probe"])
 def failed_probe_reopens_for_a_full_cooldown(ns: Namespace) -> None:
     breaker, clock, threshold, cooldown = _breaker(ns)
     _trip(breaker, threshold)
@@ -509,10 +1000,19 @@ def failed_probe_reopens_for_a_full_cooldown(ns: Namespace) -> None:
     _expect_state(breaker, "half_open", True, "Once the cooldown has passed")
     breaker.record_failure()
     _expect_state(breaker, "open", False, "Right after the probe failed (one failure is enough in half_open)")
-    clock.sleep(cooldown * 0.6)
-    _expect_state(breaker, "open", False, "60% of a cooldown after the failed probe (a fresh cooldown starts)")
-    clock.sleep(cooldown * 0.5)
-    _expect_state(breaker, "half_open", True, "A full cooldown after the failed probe")
+    clock.sleep(cooldown - 5.0)
+    _expect_state(breaker, "open", False, "5 s before a full cooldown after the failed probe (a fresh cooldown starts)")
+    clock.sleep(4.5)
+    _expect_state(breaker, "open", False, "Half a second before a full cooldown after the failed probe")
+    clock.sleep(0.5)
+    _expect_state(breaker, "half_open", True, "Exactly a full cooldown after the failed probe (a new probe is due)")
+    got = breaker.allow()
+    if got is not False:
+        raise CheckFailed(
+            "After a failed probe and a fresh cooldown, the new probe is out: allow() should refuse everyone else.",
+            expected=False,
+            got=got,
+        )
 
 
 # --- 4.5 ------------------------------------------------------------------------------------------------------------
