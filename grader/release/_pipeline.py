@@ -1,7 +1,9 @@
 """The release build: ``solutions/`` → ``notebooks/`` through a declared list of small notebook-to-notebook steps.
 
-Order matters: validate first (every later step trusts the tags and ids); clear solutions before outputs (a solution's
-printed output would otherwise ship); lock checks last, once the cells are final.
+Before the steps, cells of a source notebook that bring in other notebooks' solutions are regenerated in the source
+itself (``_bring``): they are copies, and copies drift. Order matters: validate first (every later step trusts the tags
+and ids); clear solutions before outputs (a solution's printed output would otherwise ship); lock checks last, once
+the cells are final.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from grader._cells import notebook_number
 from grader._nbio import Notebook, NotebookError, dumps_notebook, load_notebook
 from grader._registry import CheckRegistry
+from grader.release._bring import fill_brought
 from grader.release._clear_outputs import clear_outputs
 from grader.release._clear_solutions import clear_solutions
 from grader.release._context import AuthoringError, BuildContext
@@ -46,6 +49,7 @@ def release(source: Path, dest: Path, *, registry: CheckRegistry, check: bool = 
     """Build every ``source/*.ipynb`` into ``dest``; with ``check``, compare instead of writing."""
     report = ReleaseReport()
     built: dict[str, str] = {}
+    regenerated: dict[Path, str] = {}  # source notebooks whose brought-in cells changed (see _bring)
     for path in sorted(source.glob("*.ipynb")) if source.is_dir() else []:
         number = notebook_number(path.name)
         if number is None:
@@ -53,13 +57,21 @@ def release(source: Path, dest: Path, *, registry: CheckRegistry, check: bool = 
             continue
         try:
             nb = load_notebook(path)
+            if fill_brought(nb, source):
+                regenerated[path] = dumps_notebook(nb)
             built[path.name] = dumps_notebook(build_notebook(nb, BuildContext(path.name, number, registry)))
         except (NotebookError, AuthoringError) as exc:
             report.problems.extend(str(exc).splitlines())
+        except LookupError as exc:
+            report.problems.append(f"{path.name}: {exc}")
     if report.problems:
         return report
     report.built = sorted(built)
     if check:
+        for path in regenerated:
+            report.differences.append(
+                f"{source.name}/{path.name} brings in solutions that changed since its cells were generated"
+            )
         for name, text in built.items():
             target = dest / name
             if not target.is_file():
@@ -70,6 +82,8 @@ def release(source: Path, dest: Path, *, registry: CheckRegistry, check: bool = 
             if extra.name not in built:
                 report.differences.append(f"{dest.name}/{extra.name} has no source in {source.name}/")
         return report
+    for path, text in regenerated.items():
+        path.write_text(text, encoding="utf-8")
     dest.mkdir(parents=True, exist_ok=True)
     for name, text in built.items():
         target = dest / name
