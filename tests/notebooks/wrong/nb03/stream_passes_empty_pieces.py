@@ -1,0 +1,31 @@
+# Exercise 3.3 — passes every content to on_token, the role chunk's "" included: the widget renders empty tokens.
+# expect: on_token should get each non-empty piece
+# rule: 3.3/non-empty-pieces
+
+import json
+import math
+
+from weekfour.labs.latency import Streamed
+
+
+def stream_reply(client, messages, *, clock, on_token):
+    body = {"model": "wf-chat", "messages": messages, "stream": True}
+    pieces = []
+    start = clock.now()
+    ttft = math.nan
+    with client.stream("POST", "/chat/completions", json=body) as response:
+        response.raise_for_status()
+        for line in response.iter_lines():
+            if not line.startswith("data: "):
+                continue
+            data = line.removeprefix("data: ")
+            if data == "[DONE]":
+                break
+            choices = json.loads(data).get("choices") or [{}]
+            text = choices[0].get("delta", {}).get("content")
+            if text is not None:
+                if not pieces:
+                    ttft = clock.now() - start
+                pieces.append(text)
+                on_token(text)
+    return Streamed(text="".join(pieces), ttft=ttft, total=clock.now() - start)

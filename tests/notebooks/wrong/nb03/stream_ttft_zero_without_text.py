@@ -1,0 +1,30 @@
+# Exercise 3.3 — starts ttft at 0.0: an answer the content filter stopped reports a first token "at once".
+# expect: has no first token
+# rule: 3.3/no-text-nan
+
+import json
+
+from weekfour.labs.latency import Streamed
+
+
+def stream_reply(client, messages, *, clock, on_token):
+    body = {"model": "wf-chat", "messages": messages, "stream": True}
+    pieces = []
+    start = clock.now()
+    ttft = 0.0
+    with client.stream("POST", "/chat/completions", json=body) as response:
+        response.raise_for_status()
+        for line in response.iter_lines():
+            if not line.startswith("data: "):
+                continue
+            data = line.removeprefix("data: ")
+            if data == "[DONE]":
+                break
+            choices = json.loads(data).get("choices") or [{}]
+            text = choices[0].get("delta", {}).get("content")
+            if text:
+                if not pieces:
+                    ttft = clock.now() - start
+                pieces.append(text)
+                on_token(text)
+    return Streamed(text="".join(pieces), ttft=ttft, total=clock.now() - start)
