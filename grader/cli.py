@@ -40,6 +40,12 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--csv", type=Path, default=None, metavar="PATH", help="write the cohort gradebook")
     grade.add_argument("--fail-under", type=float, default=None, metavar="PCT", help="exit 1 below this percentage")
     grade.add_argument("--quiet", action="store_true", help="print only the Points line")
+    grade.add_argument(
+        "--memory", type=float, default=4.0, metavar="GIB", help="memory ceiling per kernel, GiB (default 4; 0: none)"
+    )
+    grade.add_argument(
+        "--uncontained", action="store_true", help="run kernels without Landlock (a learner's own machine only)"
+    )
     mut = sub.add_parser("mutants", help="measure check strength on mutants of the solutions")
     mut.add_argument("exercises", nargs="*", metavar="EXERCISE", help="exercise ids, e.g. 4.2 (default: all)")
     mut.add_argument("--source", type=Path, default=Path("solutions"), help="authored notebooks (default solutions/)")
@@ -109,7 +115,7 @@ def _release(args: argparse.Namespace) -> int:
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from grader.grade import find_submission, grade_cohort
+    from grader.grade import Limits, containment, find_submission, grade_cohort
     from grader.grade.reports import (
         classroom_line,
         print_cohort,
@@ -127,8 +133,8 @@ def _grade(args: argparse.Namespace) -> int:
         for p in missing:
             print(f"{p} does not exist: pass submission folders or .ipynb files.", file=sys.stderr)
         return EXIT_UNUSABLE
-    if args.timeout <= 0 or (args.jobs is not None and args.jobs < 1):
-        print("--timeout must be > 0 and --jobs >= 1.", file=sys.stderr)
+    if args.timeout <= 0 or (args.jobs is not None and args.jobs < 1) or args.memory < 0:
+        print("--timeout must be > 0, --jobs >= 1 and --memory >= 0.", file=sys.stderr)
         return EXIT_UNUSABLE
     source = args.source if args.source is not None else Path("solutions")
     if args.source is not None and not source.is_dir():
@@ -137,7 +143,11 @@ def _grade(args: argparse.Namespace) -> int:
     expected = sorted(p.name for p in source.glob("*.ipynb")) if source.is_dir() else []
     registry = CheckRegistry(args.checks)
     submissions = [find_submission(p, expected) for p in paths]
-    results = grade_cohort(submissions, registry=registry, timeout=args.timeout, jobs=args.jobs)
+    limits = Limits(memory=int(args.memory * 1024**3), contain=not args.uncontained)
+    if args.uncontained or not containment().files:
+        reason = "kernels run UNCONTAINED (--uncontained)" if args.uncontained else containment().describe()
+        print(f"Note: {reason}", file=sys.stderr)
+    results = grade_cohort(submissions, registry=registry, timeout=args.timeout, jobs=args.jobs, limits=limits)
     if not args.quiet:
         if len(results) == 1:
             print_submission(results[0])
@@ -153,6 +163,11 @@ def _grade(args: argparse.Namespace) -> int:
         write_csv(results, args.csv)
     write_job_summary(results)
     print(classroom_line(results))
+    ungradable = [r for r in results if r.ungradable]
+    if ungradable:
+        names = ", ".join(sorted(r.learner for r in ungradable))
+        print(f"Could not grade: {names}. See the messages above; nothing ungradable is a pass.", file=sys.stderr)
+        return EXIT_UNUSABLE
     if args.fail_under is not None and any(r.percent < args.fail_under for r in results):
         return EXIT_BELOW
     return EXIT_OK

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from tqdm import tqdm
 
 from grader._registry import CheckRegistry
+from grader.grade._execute import Limits
 from grader.grade._results import NotebookScore, SubmissionScore
 from grader.grade._submission import Submission, grade_submission
 
@@ -21,14 +22,15 @@ def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-def _safe(sub: Submission, registry: CheckRegistry, timeout: float) -> SubmissionScore:
+def _safe(sub: Submission, registry: CheckRegistry, timeout: float, limits: Limits | None) -> SubmissionScore:
     try:
-        return grade_submission(sub, registry=registry, timeout=timeout)
+        return grade_submission(sub, registry=registry, timeout=timeout, limits=limits)
     except Exception as exc:  # the grader's own failure on one submission must not stop the cohort
-        message = f"the grader failed on this submission ({type(exc).__name__}: {exc})"
-        return SubmissionScore(
-            sub.learner, str(sub.path), [NotebookScore(str(p), [], message) for _, p in sub.notebooks]
-        )
+        # The exception's text may hold the grader's temporary paths: only its kind is reported.
+        message = f"could not grade this submission: the grader failed ({type(exc).__name__}). Grade it again alone."
+        notebooks = [NotebookScore(str(p), [], message, ungradable=True) for _, p in sub.notebooks]
+        notebooks = notebooks or [NotebookScore(str(sub.path), [], message, ungradable=True)]
+        return SubmissionScore(sub.learner, str(sub.path), notebooks)
 
 
 def grade_cohort(
@@ -39,6 +41,7 @@ def grade_cohort(
     jobs: int | None = None,
     progress: bool | None = None,
     on_done: Callable[[SubmissionScore], None] | None = None,
+    limits: Limits | None = None,
 ) -> list[SubmissionScore]:
     """Grade ``submissions`` with up to ``jobs`` at a time; results keep the input order."""
     jobs = max(1, jobs or default_jobs())
@@ -48,7 +51,7 @@ def grade_cohort(
         ThreadPoolExecutor(max_workers=jobs) as pool,
         tqdm(total=len(submissions), unit="learner", disable=not show, file=sys.stderr, desc="grading") as bar,
     ):
-        futures = {pool.submit(_safe, sub, registry, timeout): i for i, sub in enumerate(submissions)}
+        futures = {pool.submit(_safe, sub, registry, timeout, limits): i for i, sub in enumerate(submissions)}
         for future in as_completed(futures):
             result = future.result()
             results[futures[future]] = result

@@ -1,9 +1,15 @@
 """Run graded copies under ``pytest --nbval-lax`` in a child process and read back what happened.
 
 One pytest process per submission grades all its notebooks one after another (one kernel each): the process start
-and imports (about 2.5 s) are paid once per submission, not per notebook. The kernel is the grader's own Python
-(``--nbval-current-env``), it inherits ``WEEKFOUR_CHECKS`` (the same check folders as the grader) and writes each
-check's result to ``WEEKFOUR_RESULTS``. Plugin autoloading is off so that only nbval and the grader's plugin load.
+and imports (about 2.5 s) are paid once per submission, not per notebook. Plugin autoloading is off so that only nbval
+and the grader's plugin load.
+
+The submission's temporary folder has two parts. ``scratch/`` is the learner's: the graded copies, the kernel's
+working folder, home and temp folders, and ``checks.jsonl`` (each check's result as the kernel wrote it: feedback,
+never trusted alone). The grader's own files (``pytest.ini``, ``cells.json``, ``pytest.log``, the kernel settings)
+live beside it, where a contained kernel can neither read nor write. pytest and the kernel get a minimal environment
+(:func:`grader.grade._scrub.minimal_env`); each kernel starts through :mod:`grader.grade._contain`; the plugin makes
+pytest a child subreaper and kills whatever a notebook's kernel left running before the next notebook starts.
 """
 
 from __future__ import annotations
@@ -19,11 +25,20 @@ from typing import Any, Final
 
 from grader._kernel import RESULTS_ENV
 from grader._registry import CHECKS_ENV
+from grader.grade._contain import DEFAULT_MEMORY, containment, readable_roots
+from grader.grade._scrub import minimal_env
 
-__all__ = ["RunOutcome", "run_pytest"]
+__all__ = ["Limits", "RunOutcome", "run_pytest"]
 
 _INI: Final = "[pytest]\naddopts =\nfilterwarnings =\n"
 _STARTUP_ALLOWANCE: Final = 60.0
+_TERM_GRACE: Final = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    memory: int = DEFAULT_MEMORY  # bytes of address space per kernel (0: no cap)
+    contain: bool = True  # Landlock where the system has it
 
 
 @dataclass(slots=True)
@@ -31,28 +46,83 @@ class RunOutcome:
     items: list[dict[str, Any]] = field(default_factory=list)  # one per executed cell (see the plugin)
     rows: list[dict[str, Any]] = field(default_factory=list)  # one per graded check, written by the kernel
     error: str | None = None  # set when pytest itself could not run to the end
+    contained: bool = False  # the kernels ran under Landlock
 
 
 def _read_rows(path: Path) -> list[dict[str, Any]]:
     rows = []
-    if path.is_file():
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(row, dict):
-                rows.append(row)
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return rows
+    for line in text.splitlines():
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(row, dict):
+            rows.append(row)
     return rows
 
 
-def run_pytest(notebooks: list[Path], workdir: Path, *, checks_env: str, timeout: float, cells: int) -> RunOutcome:
-    """Grade ``notebooks`` (graded copies inside ``workdir``); ``cells`` bounds the whole run's duration."""
+def _read_items(path: Path) -> list[dict[str, Any]] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return [i for i in data if isinstance(i, dict)] if isinstance(data, list) else None
+
+
+def _tail(path: Path, workdir: Path) -> str:
+    try:
+        text = path.read_text(errors="replace")[-1500:]
+    except OSError:
+        return ""
+    return text.replace(str(workdir), "<grading folder>")
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM first (the plugin then kills the kernels and what they started), SIGKILL the group after a grace."""
+    try:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=_TERM_GRACE)
+    except subprocess.TimeoutExpired:
+        pass
+    except ProcessLookupError:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.wait()
+
+
+def run_pytest(
+    notebooks: list[Path],
+    workdir: Path,
+    *,
+    scratch: Path,
+    checks_env: str,
+    timeout: float,
+    cells: int,
+    limits: Limits | None = None,
+) -> RunOutcome:
+    """Grade ``notebooks`` (graded copies inside ``scratch``); ``cells`` bounds the whole run's duration."""
+    limits = limits or Limits()
     results = workdir / "cells.json"
-    rows = workdir / "checks.jsonl"
+    rows = scratch / "checks.jsonl"
     (workdir / "pytest.ini").write_text(_INI)
-    env = dict(os.environ)
-    env.update(
+    contained = limits.contain and containment().files
+    folders = [Path(p) for p in checks_env.split(os.pathsep) if p]
+    kernel = {
+        "scratch": str(scratch),
+        "read": [str(p) for p in readable_roots(folders)],
+        "memory": limits.memory,
+        "contain": contained,
+    }
+    (workdir / "kernel.json").write_text(json.dumps(kernel))
+    env = minimal_env(
+        scratch,
         {
             CHECKS_ENV: checks_env,
             RESULTS_ENV: str(rows),
@@ -60,8 +130,10 @@ def run_pytest(notebooks: list[Path], workdir: Path, *, checks_env: str, timeout
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYDEVD_DISABLE_FILE_VALIDATION": "1",
             "WEEKFOUR_GRADING": "1",
-        }
+        },
     )
+    if "WEEKFOUR_SEED" in os.environ:
+        env["WEEKFOUR_SEED"] = os.environ["WEEKFOUR_SEED"]
     args = [
         sys.executable,
         "-m",
@@ -75,30 +147,40 @@ def run_pytest(notebooks: list[Path], workdir: Path, *, checks_env: str, timeout
         "-c",
         str(workdir / "pytest.ini"),
         "--rootdir",
-        str(workdir),
+        str(scratch),
         "-q",
         "--nbval-lax",
         "--nbval-current-env",
         f"--nbval-cell-timeout={timeout}",
         f"--grader-results={results}",
+        f"--grader-kernel={workdir / 'kernel.json'}",
         *[str(p) for p in notebooks],
     ]
     log = workdir / "pytest.log"
     budget = _STARTUP_ALLOWANCE + cells * (timeout + 10.0)
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            args, cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            args,
+            cwd=scratch,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         try:
             code = proc.wait(timeout=budget)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-            return RunOutcome(rows=_read_rows(rows), error=f"grading took longer than {budget:.0f} s and was stopped")
-    outcome = RunOutcome(rows=_read_rows(rows))
-    if results.is_file():
-        outcome.items = json.loads(results.read_text())
-    if code not in (0, 1) or not results.is_file():
-        tail = log.read_text(errors="replace")[-1500:]
-        outcome.error = f"the notebook runner stopped unexpectedly (exit {code}):\n{tail}"
+            _stop(proc)
+            return RunOutcome(
+                rows=_read_rows(rows),
+                error=f"grading took longer than {budget:.0f} s and was stopped",
+                contained=contained,
+            )
+    outcome = RunOutcome(rows=_read_rows(rows), contained=contained)
+    items = _read_items(results)
+    if items is not None:
+        outcome.items = items
+    if code not in (0, 1) or items is None:
+        outcome.error = f"the notebook runner stopped unexpectedly (exit {code}):\n{_tail(log, workdir)}"
     return outcome

@@ -15,18 +15,26 @@ What it adds to ``pytest --nbval-lax``:
   Replaying is the price of a death: it re-executes the notebook up to that point (measured by
   benchmarks/bench_grader.py); a notebook with no incident pays nothing.
 * **Output floods do not pile up.** nbval keeps each cell's outputs on its item; the plugin drops them after the cell.
+* **Contained kernels, nothing left running.** With ``--grader-kernel SETTINGS.json`` each kernel starts through
+  :mod:`grader.grade._contain` and talks over the ``ipc`` transport (no TCP port). pytest becomes a child subreaper:
+  whatever a kernel started, however it detached, is killed when its notebook ends, at the end of the session, and
+  when the grader stops pytest with SIGTERM.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import time
 from pathlib import Path
 from queue import Empty
 from typing import Any, Final
 
 import pytest
+
+from grader.grade._reaper import become_subreaper, kill_descendants
 
 __all__ = ["POLL_SECONDS", "KernelDied"]
 
@@ -61,16 +69,55 @@ def _await_reply(self: Any, msg_id: str, timeout: float | None = None) -> None:
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("weekfour-grader")
     group.addoption("--grader-results", default=None, help="write each cell's outcome, as JSON, to this file")
+    group.addoption("--grader-kernel", default=None, help="start each kernel contained, with these JSON settings")
+
+
+def _contained_manager(settings: dict[str, Any]) -> type:
+    """A KernelManager that starts the kernel through the containment launcher, over ``ipc`` on POSIX."""
+    from jupyter_client.manager import KernelManager
+
+    from grader.grade._contain import kernel_command
+
+    class ContainedKernelManager(KernelManager):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            if os.name == "posix":
+                kwargs.setdefault("transport", "ipc")
+            super().__init__(*args, **kwargs)
+
+        def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+            command = super().format_kernel_cmd(extra_arguments)
+            return kernel_command(
+                command,
+                scratch=Path(settings["scratch"]),
+                read=[Path(p) for p in settings.get("read", [])],
+                memory=int(settings.get("memory", 0)),
+                contain=bool(settings.get("contain", False)),
+            )
+
+    return ContainedKernelManager
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    kill_descendants()
+    os._exit(128 + signum)
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    import nbval.kernel
     from nbval.kernel import RunningKernel
 
     RunningKernel.await_reply = _await_reply  # type: ignore[method-assign]
     config.stash[_RESULTS] = []
+    settings_path = config.getoption("--grader-kernel")
+    if settings_path:
+        settings = json.loads(Path(settings_path).read_text(encoding="utf-8"))
+        nbval.kernel.KernelManager = _contained_manager(settings)  # type: ignore[attr-defined]
+        become_subreaper()
+        signal.signal(signal.SIGTERM, _on_sigterm)
 
 
 _RESULTS = pytest.StashKey[list[dict[str, Any]]]()
+_NOTEBOOK = pytest.StashKey[Any]()
 
 
 def _is_cell(item: pytest.Item) -> bool:
@@ -138,6 +185,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if not _is_cell(item):
         return
     parent: Any = item.parent
+    if item.config.getoption("--grader-kernel") and item.config.stash.get(_NOTEBOOK, None) is not parent:
+        item.config.stash[_NOTEBOOK] = parent
+        kill_descendants()  # what the previous notebook's kernel left running
     if parent.kernel is None:
         return
     if not parent.kernel.is_alive():
@@ -188,6 +238,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
+    if session.config.getoption("--grader-kernel"):
+        kill_descendants()
     path = session.config.getoption("--grader-results")
     if path:
         Path(path).write_text(json.dumps(session.config.stash[_RESULTS], indent=1))

@@ -2,6 +2,9 @@
 
 ``{"score", "max_score", "notebooks": [{"path", "score", "max_score", "error",
   "exercises": [{"id", "points", "max_points", "passed", "feedback"}]}]}``
+
+A notebook the grader could not grade (its checks did not load, its name says no notebook, the run crashed) is
+``ungradable``: its error starts with "could not grade", and the command exits 2 — never a pass.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ class NotebookScore:
     path: str
     exercises: list[ExerciseScore] = field(default_factory=list)
     error: str | None = None
+    ungradable: bool = False
 
     @property
     def name(self) -> str:
@@ -75,7 +79,11 @@ class SubmissionScore:
 
     @property
     def percent(self) -> float:
-        return 100.0 if self.max_score == 0 else 100.0 * self.score / self.max_score
+        return 0.0 if self.max_score == 0 else 100.0 * self.score / self.max_score
+
+    @property
+    def ungradable(self) -> bool:
+        return not self.notebooks or any(n.ungradable for n in self.notebooks)
 
     def exercises(self) -> list[ExerciseScore]:
         return [e for n in self.notebooks for e in n.exercises]

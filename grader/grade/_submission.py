@@ -1,7 +1,11 @@
 """One learner's submission: find its notebooks, build the graded copies, run them, score every exercise.
 
-A problem with one notebook (missing, not JSON, not a notebook) costs that notebook only: it scores zero with a
-message, at its full maximum, and the others are graded.
+A problem with one notebook (missing, not JSON, not a notebook, a symbolic link) costs that notebook only: it scores
+zero with a message, at its full maximum, and the others are graded. A notebook the grader cannot grade (no notebook
+number in its name, checks that do not load, a run that crashed) is marked ungradable: the command exits 2.
+
+The grader reads each submitted notebook once and writes its graded copy into a temporary folder of its own: it never
+writes to a submission, and never reads one through a link that leads elsewhere.
 """
 
 from __future__ import annotations
@@ -15,9 +19,10 @@ from grader._cells import notebook_number
 from grader._nbio import NotebookError, dumps_notebook, load_notebook
 from grader._registry import CheckRegistry, ChecksError, ExerciseInfo
 from grader._runner import CheckResult, feedback_text
-from grader.grade._execute import RunOutcome, run_pytest
+from grader.grade._execute import Limits, RunOutcome, run_pytest
 from grader.grade._graded_copy import make_graded_copy
 from grader.grade._results import ExerciseScore, NotebookScore, SubmissionScore
+from grader.grade._scrub import clean
 
 __all__ = ["Submission", "find_submission", "grade_submission"]
 
@@ -40,6 +45,25 @@ def find_submission(path: Path, expected: list[str]) -> Submission:
     learner_path = path.resolve()
     learner = learner_path.parent.name if learner_path.name == "notebooks" else learner_path.name
     return Submission(learner, path, tuple((name, folder / name) for name in names))
+
+
+def _int(value: object) -> int:
+    try:
+        return int(value)  # type: ignore[call-overload, no-any-return]
+    except (TypeError, ValueError, OverflowError):
+        return 0
+
+
+def _refusal(name: str, path: Path, folder: Path) -> str | None:
+    """Why ``path`` must not be read as the submission's notebook, or None."""
+    try:
+        if path.is_symlink():
+            return f"{name} is a symbolic link, not a notebook file: the grader refuses it. Submit the notebook itself."
+        if path.exists() and not path.resolve().is_relative_to(folder.resolve()):
+            return f"{name} leads outside the submission folder: the grader refuses it. Submit the notebook itself."
+    except (OSError, RuntimeError):
+        return f"{name} could not be opened safely: submit the notebook file itself."
+    return None
 
 
 def _zero(exercises: dict[str, ExerciseInfo], reason: str) -> list[ExerciseScore]:
@@ -87,10 +111,10 @@ def _score_exercise(
                     spec.name,
                     0,
                     spec.points,
-                    row.get("status", "failed"),
-                    str(row.get("message", "")),
+                    clean(row.get("status", "failed"), limit=20),
+                    clean(row.get("message", ""), limit=4000),
                     spec.hidden,
-                    int(row.get("seed", 0)),
+                    _int(row.get("seed", 0)),
                 )
             )
         elif item is None:
@@ -98,7 +122,7 @@ def _score_exercise(
         elif item.get("incident"):
             extra.append(_incident_note(item, timeout, graded=True))
         else:
-            extra.append(f"The check {spec.name} failed without a result:\n{item.get('message', '')[-600:]}")
+            extra.append(f"The check {spec.name} failed without a result:\n{clean(item.get('message', ''))[-600:]}")
     feedback = "\n".join(part for part in [*dict.fromkeys(extra), feedback_text(failed)] if part)
     passed = points == info.max_points and not failed and len(extra) == len(notes)
     return ExerciseScore(info.id, points, info.max_points, passed, feedback, info.title)
@@ -119,47 +143,70 @@ def _score_notebook(
             notes.setdefault(item["exercise"], []).extend(pending)
             pending = []
     scores = [_score_exercise(info, items, rows, notes.get(info.id, []), timeout) for info in exercises.values()]
-    error = None
     if outcome.error and not items:
-        error = outcome.error
-        scores = _zero(exercises, "Not graded: " + outcome.error.splitlines()[0])
-    return NotebookScore(label, scores, error)
+        first = outcome.error.splitlines()[0]
+        scores = _zero(exercises, "Not graded: " + first)
+        return NotebookScore(label, scores, f"could not grade {name}: {clean(outcome.error)}", ungradable=True)
+    return NotebookScore(label, scores, None)
 
 
-def grade_submission(sub: Submission, *, registry: CheckRegistry, timeout: float = 30.0) -> SubmissionScore:
+def _plan(
+    name: str, path: Path, folder: Path, registry: CheckRegistry
+) -> tuple[NotebookScore | None, dict[str, ExerciseInfo] | None, dict[str, Any] | None]:
+    """The notebook's final score when it cannot run, else its exercises and its graded copy."""
+    label = str(path)
+    number = notebook_number(name)
+    if number is None:
+        message = f"could not grade {name}: its name does not say which notebook it is (names start with NN-, e.g. 01-)"
+        return NotebookScore(label, [], message, ungradable=True), None, None
+    try:
+        exercises = registry.exercises(number)
+    except ChecksError as exc:
+        message = f"could not grade {name}: its checks did not load ({exc}). Fix the checks and grade again."
+        return NotebookScore(label, [], message, ungradable=True), None, None
+    refused = _refusal(name, path, folder)
+    if refused is not None:
+        return NotebookScore(label, _zero(exercises, refused), refused), None, None
+    try:
+        nb = load_notebook(path)
+    except NotebookError as exc:
+        return NotebookScore(label, _zero(exercises, str(exc)), str(exc)), None, None
+    return None, exercises, make_graded_copy(nb, exercises)
+
+
+def grade_submission(
+    sub: Submission, *, registry: CheckRegistry, timeout: float = 30.0, limits: Limits | None = None
+) -> SubmissionScore:
     """Grade every expected notebook of ``sub``; never raises for a learner's file."""
     result = SubmissionScore(sub.learner, str(sub.path))
     planned: list[tuple[str, str, dict[str, ExerciseInfo]]] = []
+    folder = sub.path if sub.path.is_dir() else sub.path.parent
     with tempfile.TemporaryDirectory(prefix="weekfour-grade-") as tmp:
         workdir = Path(tmp)
+        scratch = workdir / "scratch"
+        scratch.mkdir()
         copies: list[Path] = []
         cells = 0
         for name, path in sub.notebooks:
-            label = str(path)
-            number = notebook_number(name)
-            if number is None:
-                result.notebooks.append(
-                    NotebookScore(label, [], f"{name}: cannot tell which notebook this is; names start with NN-")
-                )
+            final, exercises, graded = _plan(name, path, folder, registry)
+            if final is not None or exercises is None or graded is None:
+                result.notebooks.append(final or NotebookScore(str(path), [], f"could not grade {name}", True))
                 continue
-            try:
-                exercises = registry.exercises(number)
-            except ChecksError as exc:
-                result.notebooks.append(NotebookScore(label, [], f"the checks of {name} did not load: {exc}"))
-                continue
-            try:
-                nb = load_notebook(path)
-            except NotebookError as exc:
-                result.notebooks.append(NotebookScore(label, _zero(exercises, str(exc)), str(exc)))
-                continue
-            graded = make_graded_copy(nb, exercises)
-            target = workdir / name
+            target = scratch / name
             target.write_text(dumps_notebook(graded), encoding="utf-8")
             copies.append(target)
             cells += sum(1 for c in graded["cells"] if c.get("cell_type") == "code")
-            planned.append((label, name, exercises))
+            planned.append((str(path), name, exercises))
         outcome = (
-            run_pytest(copies, workdir, checks_env=registry.env_value(), timeout=timeout, cells=cells)
+            run_pytest(
+                copies,
+                workdir,
+                scratch=scratch,
+                checks_env=registry.env_value(),
+                timeout=timeout,
+                cells=cells,
+                limits=limits,
+            )
             if copies
             else RunOutcome()
         )

@@ -7,12 +7,16 @@ from pathlib import Path
 import pytest
 
 from grader._registry import CheckRegistry
-from grader.grade import SubmissionScore, find_submission, grade_cohort
+from grader.grade import SubmissionScore, containment, find_submission, grade_cohort
 
 from .conftest import CHECKS, COURSE, PRIVATE, SUBMISSIONS
 
-CASES = sorted(p.name for p in SUBMISSIONS.iterdir() if p.is_dir())
+# Hostile cases attack the machine: they are graded only where the kernels run contained.
+HOSTILE = {"detached-child", "peer-overwrite", "empties-workdir"}
+CONTAINED = containment().files
+CASES = sorted(p.name for p in SUBMISSIONS.iterdir() if p.is_dir() and (CONTAINED or p.name not in HOSTILE))
 TIMEOUT = 3.0
+contained_only = pytest.mark.skipif(not CONTAINED, reason="needs Linux Landlock (kernels contained)")
 
 
 @pytest.fixture(scope="module")
@@ -118,3 +122,40 @@ def test_a_broken_submission_never_stops_the_cohort(graded: dict[str, Submission
 def test_paths_in_the_report_are_as_given(graded: dict[str, SubmissionScore]) -> None:
     path = graded["solved"].notebooks[0].path
     assert path == str(SUBMISSIONS / "solved" / "91-fixture.ipynb") and Path(path).is_file()
+
+
+def test_a_notebook_that_is_a_symlink_is_refused_and_scores_zero(graded: dict[str, SubmissionScore]) -> None:
+    linked, other = graded["symlink-to-solutions"].notebooks
+    assert linked.error is not None and "symbolic link" in linked.error
+    assert (linked.score, linked.max_score) == (0, 8) and other.score == 0
+    assert not graded["symlink-to-solutions"].ungradable
+
+
+def test_a_misnamed_notebook_in_a_folder_is_missing_at_full_maximum(graded: dict[str, SubmissionScore]) -> None:
+    result = graded["misnamed-notebook"]
+    assert (result.score, result.max_score) == (0, 9)
+
+
+def test_hostile_output_is_scrubbed_before_it_reaches_the_feedback(graded: dict[str, SubmissionScore]) -> None:
+    result = graded["hostile-output"]
+    feedback = _feedback(result, "91.1")
+    assert result.score == 0 and "Points 999/999" in feedback
+    assert not any(ch in feedback for ch in "\x1b\x00\x08\x07\r")
+
+
+@contained_only
+@pytest.mark.parametrize("case", ["detached-child", "peer-overwrite", "empties-workdir"])
+def test_hostile_unsolved_notebooks_stay_at_zero(graded: dict[str, SubmissionScore], case: str) -> None:
+    result = graded[case]
+    assert (result.score, result.max_score) == (0, 9)
+    assert not result.ungradable
+    assert all("weekfour-grade-" not in (n.error or "") for n in result.notebooks)
+    assert all("weekfour-grade-" not in e.feedback for e in result.exercises())
+
+
+@contained_only
+def test_learner_code_cannot_write_into_the_grader_package(graded: dict[str, SubmissionScore]) -> None:
+    import grader
+
+    assert "peer-overwrite" in graded
+    assert not (Path(grader.__file__).parent / "checks" / "weekfour-pwned.py").exists()
