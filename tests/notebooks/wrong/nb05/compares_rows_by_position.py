@@ -1,5 +1,6 @@
 # Exercise 5.3 — rows are paired by position: when the candidate's cases come in another order, the diff is noise.
 # expect: Match rows by their case id, not by their position
+# rule: 5.3/match-by-id
 
 
 def drift_gate(baseline, candidate, *, tolerance=0.0):

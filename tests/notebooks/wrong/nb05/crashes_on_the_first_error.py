@@ -1,5 +1,6 @@
 # Exercise 5.2 — one 400 or timeout aborts the whole suite, so nobody sees the other results.
 # expect: run_suite crashed when one call raised
+# rule: 5.2/error-row
 
 
 def run_suite(cases, prompt_versions, models, ask):

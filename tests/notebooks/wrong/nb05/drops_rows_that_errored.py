@@ -1,5 +1,6 @@
 # Exercise 5.2 — errors are skipped instead of counted: the suite reports fewer cases and a rosier pass rate.
 # expect: run_suite should ask once per case x prompt version x model
+# rule: 5.2/error-row, 5.2/once-per-combo
 
 
 def run_suite(cases, prompt_versions, models, ask):

@@ -1,5 +1,6 @@
 # Exercise 5.2 — the assertion searches the answer text, which in week six still has the right words around broken JSON.
 # expect: has the wrong verdict
+# rule: 5.2/parsed-not-text
 
 
 def passes(case, reply):

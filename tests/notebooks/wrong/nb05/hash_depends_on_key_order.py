@@ -1,5 +1,6 @@
 # Exercise 5.1 — the response format is serialised without a canonical key order: equal content, different hashes.
 # expect: should not depend on the key order of response_format
+# rule: 5.1/hash-key-order
 
 import hashlib
 import json

@@ -1,5 +1,6 @@
 # Exercise 5.3 — the candidate's rate is computed over the rows it has: a suite that skipped its failures looks green.
 # expect: baseline cases missing from the candidate should count as failed
+# rule: 5.3/missing-failed
 
 
 def drift_gate(baseline, candidate, *, tolerance=0.0):

@@ -1,5 +1,6 @@
 # Exercise 5.3 — any drop blocks, whatever tolerance the team agreed on.
 # expect: is within a tolerance of
+# rule: 5.3/deploy
 
 
 def drift_gate(baseline, candidate, *, tolerance=0.0):

@@ -1,5 +1,6 @@
 # Exercise 5.5 — JSON mode: valid JSON without fences, but the new snapshot still names the field order_status.
-# expect: the schema's fields should be exactly SupportAnswer's
+# expect: the golden suite should pass on both snapshots
+# rule: 5.5/both-snapshots, 5.5/structured-outputs
 
 
 def register_v2(registry):

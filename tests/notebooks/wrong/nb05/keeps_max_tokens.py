@@ -1,5 +1,6 @@
 # Exercise 5.4 — the snapshot is pinned, but the body still sends the deprecated max_tokens.
 # expect: max_completion_tokens = max_output and no max_tokens
+# rule: 5.4/max-completion-tokens
 
 
 def pinned_body(messages, *, model, tools, response_format=None, max_output=512):

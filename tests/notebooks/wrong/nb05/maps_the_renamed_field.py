@@ -1,5 +1,6 @@
 # Exercise 5.4 — order_status is quietly mapped back to status: it works today, and hides the next rename that does not.
 # expect: `status` renamed to `order_status`, not return a guess
+# rule: 5.4/renamed-missing-unknown
 
 import json
 import re

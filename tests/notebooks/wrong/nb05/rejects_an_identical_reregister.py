@@ -1,5 +1,6 @@
 # Exercise 5.1 — any second registration of a version raises, so re-running a cell or re-importing a module breaks.
 # expect: should return the stored prompt, not raise
+# rule: 5.1/reregister-same
 
 
 def _register(self, id, version, template, *, response_format=None):

@@ -1,5 +1,6 @@
 # Exercise 5.5 — A sterner prompt and no contract at the source: the new snapshot fences and renames regardless.
 # expect: Wording asks; only a response format the provider enforces
+# rule: 5.5/both-snapshots
 
 
 def register_v2(registry):

@@ -1,5 +1,6 @@
 # Exercise 5.5 — nullable fields are left out of `required`: strict mode refuses the schema (a 400 on the first request)
 # expect: strict mode needs every property in required
+# rule: 5.5/strict-schema
 
 
 def register_v2(registry):

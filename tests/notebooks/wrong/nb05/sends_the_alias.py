@@ -1,5 +1,6 @@
 # Exercise 5.4 — any model name goes through, so production keeps following whatever the alias points at today.
 # expect: is not a pinned snapshot
+# rule: 5.4/snapshot-only
 
 
 def pinned_body(messages, *, model, tools, response_format=None, max_output=512):

@@ -1,5 +1,6 @@
 # Exercise 5.4 — fences and preamble are stripped, but the fields are never checked against the contract.
 # expect: missing, not return a guess
+# rule: 5.4/renamed-missing-unknown, 5.4/wrong-type-or-value
 
 import json
 import re

@@ -1,5 +1,6 @@
 # Exercise 5.2 — ask is called with (question, model, prompt_version): every row is labelled with a pair it did not run.
 # expect: pass ask its arguments in the documented order
+# rule: 5.2/once-per-combo
 
 
 def run_suite(cases, prompt_versions, models, ask):
