@@ -18,7 +18,7 @@ from grader.checks import CheckFailed, Namespace, exercise
 from weekfour.agent import Reply
 from weekfour.clock import SimClock
 from weekfour.labs.fallbacks import CircuitOpen, ScriptedSend, Served, failure, run_traffic
-from weekfour.sandbox import sandbox
+from weekfour.sandbox import BACKUP_MODELS, sandbox
 from weekfour.scenarios import CHAT_FAMILY, Scenario
 from weekfour.types import FaultWindow
 
@@ -1061,7 +1061,7 @@ def _outage_run(ns: Namespace) -> tuple[Any, float, float]:
     return result
 
 
-@exercise("4.5", points=3, title="The resilient handler")
+@exercise("4.5", points=2, title="The resilient handler", rules=["4.5/never-500", "4.5/two-providers"])
 def users_never_see_a_500(ns: Namespace) -> None:
     report, start, end = _outage_run(ns)
     f = report.frame
@@ -1093,7 +1093,7 @@ def users_never_see_a_500(ns: Namespace) -> None:
             )
 
 
-@exercise("4.5", points=2)
+@exercise("4.5", points=1, rules=["4.5/breaker-every-attempt"])
 def breaker_spares_the_dead_provider(ns: Namespace) -> None:
     report, start, end = _outage_run(ns)
     log, f = report.primary_log, report.frame
@@ -1109,7 +1109,260 @@ def breaker_spares_the_dead_provider(ns: Namespace) -> None:
         )
 
 
-@exercise("4.5", points=2, hidden=True)
+class _SpyBreaker:
+    """A breaker that says what it is told and writes down every question and every outcome it hears of."""
+
+    def __init__(self, events: list[str], allow: list[bool] | None = None) -> None:
+        self.events = events
+        self.answers = list(allow or [])
+
+    def allow(self) -> bool:
+        self.events.append("allow")
+        return self.answers.pop(0) if self.answers else True
+
+    def record_success(self) -> None:
+        self.events.append("success")
+
+    def record_failure(self) -> None:
+        self.events.append("failure")
+
+    @property
+    def state(self) -> str:
+        return "closed"
+
+
+_COMPLETION = {
+    "id": "chatcmpl-check",
+    "object": "chat.completion",
+    "choices": [{"index": 0, "message": {"role": "assistant", "content": "{}"}, "finish_reason": "stop"}],
+}
+
+
+def _scripted_response(item: Any, request: httpx.Request) -> httpx.Response:
+    if isinstance(item, BaseException):
+        raise item
+    if item == 200:
+        return httpx.Response(200, json=_COMPLETION, request=request)
+    code = {429: "rate_limit_exceeded", 400: "invalid_value"}.get(item, "server_error" if item >= 500 else "error")
+    headers = {"retry-after-ms": "250", "retry-after": "1"} if item == 429 else None
+    return httpx.Response(item, headers=headers, json={"error": {"message": code, "code": code}}, request=request)
+
+
+def _guarded(
+    ns: Namespace, script: list[Any], *, allow: list[bool] | None = None, **options: Any
+) -> tuple[Any, BaseException | None, list[str], SimClock]:
+    """Run the learner's GuardedAgent.call_model over a scripted transport and a spy breaker."""
+    cls = ns.function("GuardedAgent")
+    sb = sandbox(seed=ns.rng.randrange(1000))
+    events: list[str] = []
+    items = list(script)
+
+    def transport(request: httpx.Request) -> httpx.Response:
+        item = items.pop(0) if len(items) > 1 else items[0]
+        events.append(f"send {item if isinstance(item, int) else type(item).__name__}")
+        return _scripted_response(item, request)
+
+    client = httpx.Client(transport=httpx.MockTransport(transport), base_url="https://api.weekfour.test/v1")
+    options = {"max_attempts": 3, "deadline": 20.0, "rng": random.Random(ns.rng.random()), **options}
+    agent = cls(
+        client,
+        breaker=_SpyBreaker(events, allow),
+        world=sb.world,
+        backoffice=sb.backoffice,
+        clock=sb.clock,
+        catalog=sb.catalog,
+        **options,
+    )
+    result: Any = None
+    raised: BaseException | None = None
+    try:
+        result = agent.call_model([{"role": "user", "content": "Where is my order A1042?"}])
+    except (httpx.HTTPError, CircuitOpen) as exc:
+        raised = exc
+    return result, raised, events, sb.clock
+
+
+def _expect_events(events: list[str], want: list[str], what: str, hint: str) -> None:
+    if events != want:
+        raise CheckFailed(
+            f"{what}: the breaker and the provider should see these events, in this order.",
+            expected=want,
+            got=events,
+            hint=hint,
+        )
+
+
+_EVENTS_HINT = (
+    "Inside send(): ask allow() first (raise CircuitOpen when it says no), post, then record the outcome: a transport "
+    "error, a 429 or a 5xx is a failure; anything else, a 400 included, is a success."
+)
+
+
+@exercise(
+    "4.5",
+    points=1,
+    rules=[
+        "4.5/breaker-every-attempt",
+        "4.5/circuit-open-raised",
+        "4.5/failures-recorded",
+        "4.5/others-success",
+        "4.5/raise-for-status",
+        "4.5/retries-with-own-settings",
+    ],
+)
+def call_model_guards_every_attempt(ns: Namespace) -> None:
+    failures: list[Any] = [
+        httpx.ConnectError("refused", request=_REQUEST),
+        httpx.ReadTimeout("timed out", request=_REQUEST),
+        429,
+        500,
+        502,
+        503,
+        504,
+    ]
+    ns.rng.shuffle(failures)
+    script = [*failures, 200]
+    result, raised, events, _ = _guarded(ns, script, max_attempts=len(script), deadline=600.0)
+    want = []
+    for item in script:
+        name = item if isinstance(item, int) else type(item).__name__
+        want += ["allow", f"send {name}", "success" if item == 200 else "failure"]
+    _expect_events(
+        events, want, f"{len(failures)} transient failures, then a 200 (max_attempts={len(script)})", _EVENTS_HINT
+    )
+    if raised is not None or result != _COMPLETION:
+        raise CheckFailed(
+            "After the retries, call_model should return the successful response's JSON.",
+            expected=_COMPLETION,
+            got=raised if raised is not None else result,
+        )
+    for status in (400, 401, 404, 422, 499):
+        result, raised, events, _ = _guarded(ns, [status, 200])
+        _expect_events(events, ["allow", f"send {status}", "success"], f"A {status} (not retryable)", _EVENTS_HINT)
+        if not isinstance(raised, httpx.HTTPStatusError):
+            raise CheckFailed(
+                f"After a final {status}, call_model should raise (like the original, raise_for_status()), so the "
+                "fallback chain moves on.",
+                expected="httpx.HTTPStatusError",
+                got=raised if raised is not None else result,
+            )
+    result, raised, events, _ = _guarded(ns, [503], allow=[True, False])
+    _expect_events(
+        events,
+        ["allow", "send 503", "failure", "allow"],
+        "A 503, then the breaker refuses the retry",
+        "Ask the breaker before every attempt, the retries included; when it refuses, send nothing.",
+    )
+    if not isinstance(raised, CircuitOpen):
+        raise CheckFailed(
+            "When the breaker refuses, call_model should raise CircuitOpen (the fallback chain moves on).",
+            expected="CircuitOpen",
+            got=raised if raised is not None else result,
+        )
+    attempts = ns.rng.randint(2, 5)
+    result, raised, events, _ = _guarded(
+        ns, [httpx.ConnectError("refused", request=_REQUEST)], max_attempts=attempts, deadline=600.0
+    )
+    sent = sum(e.startswith("send") for e in events)
+    if sent != attempts or not isinstance(raised, httpx.ConnectError):
+        raise CheckFailed(
+            f"Every attempt is refused and the agent's max_attempts is {attempts}: call_model should send {attempts} "
+            "requests (self.max_attempts) and then re-raise the ConnectError.",
+            expected=f"{attempts} requests, then httpx.ConnectError",
+            got=f"{sent} requests, then {type(raised).__name__ if raised is not None else repr(result)}",
+            hint="Pass the agent's own settings to call_with_retries: self.max_attempts, self.deadline, self.rng, "
+            "self.clock.",
+        )
+    result, raised, events, _ = _guarded(ns, [503], max_attempts=attempts, deadline=600.0)
+    if not isinstance(raised, httpx.HTTPStatusError):
+        raise CheckFailed(
+            f"The provider answers 503 {attempts} times: once the retries give up, call_model should raise.",
+            expected="httpx.HTTPStatusError",
+            got=raised if raised is not None else result,
+        )
+    result, raised, events, clock = _guarded(ns, [429], max_attempts=10, deadline=0.6)
+    sent = sum(e.startswith("send") for e in events)
+    if sent != 3:
+        raise CheckFailed(
+            "Every answer is a 429 asking for 0.25 s and the agent's deadline is 0.6 s: call_model should send 3 "
+            "requests (two waits fit in the deadline, a third does not).",
+            expected=3,
+            got=sent,
+            hint="Pass self.deadline to call_with_retries, and wait on self.clock.",
+        )
+    seed = ns.rng.random()
+    base_waits = _jitter(seed, 0.5, 8.0, 2)  # the sandbox clock starts at 0 and the scripted calls take no time
+    result, raised, events, clock = _guarded(ns, [503, 503, 200], rng=random.Random(seed), deadline=600.0)
+    if abs(clock.now() - sum(base_waits)) > 1e-6:
+        raise CheckFailed(
+            "Two 503s and a 200, with the agent's rng seeded: the waits should be the jitter drawn from self.rng, "
+            "slept on self.clock.",
+            expected=round(sum(base_waits), 6),
+            got=round(clock.now(), 6),
+            hint="Pass self.rng and self.clock to call_with_retries.",
+        )
+
+
+def _first_question(sb: Any, rng: random.Random) -> str:
+    return sb.questions(1, seed=rng.randrange(1000), mix={"status": 1})[0].text
+
+
+@exercise("4.5", points=1, rules=["4.5/read-timeout", "4.5/one-cache", "4.5/two-providers"])
+def handler_wiring(ns: Namespace) -> None:
+    build_handler = ns.function("build_handler")
+    hung = Scenario(name="hung primary", faults=(FaultWindow(0.0, math.inf, "timeout", models=CHAT_FAMILY),))
+    sb = sandbox(hung, seed=ns.rng.randrange(1000))
+    handler = build_handler(sb)
+    served = handler(_first_question(sb, ns.rng))
+    timed_out = [e.latency_s for e in sb.provider.log if e.status == "timeout"]
+    if not timed_out or max(timed_out) > 10.0 + 1e-9:
+        raise CheckFailed(
+            "The primary hangs on every request: each should give up at the client's read timeout, at most 10 s.",
+            expected="every hung request given up within 10 s",
+            got=f"hung requests given up after {max(timed_out, default=0):g} s",
+            hint="Pass timeout=httpx.Timeout(...) to sb.client(...) and sb.backup_client(...); without one a hung "
+            "call holds the page for minutes.",
+        )
+    if not isinstance(served, Served) or served.rung != "backup":
+        raise CheckFailed(
+            "While the primary hangs, the backup provider (model backup-chat) should answer.",
+            expected="rung 'backup'",
+            got=served.rung if isinstance(served, Served) else served,
+        )
+    backup_models = {e.model for e in sb.backup.log}
+    if backup_models != {"backup-chat"}:
+        raise CheckFailed(
+            "The backup agent should ask for the backup provider's model.",
+            expected={"backup-chat"},
+            got=backup_models,
+        )
+    start = 3600.0 + ns.rng.randrange(0, 3600)
+    both = Scenario(
+        name="both down",
+        faults=(
+            FaultWindow(start, math.inf, "overloaded", models=CHAT_FAMILY),
+            FaultWindow(start, math.inf, "connection_error", models=BACKUP_MODELS),
+        ),
+    )
+    sb = sandbox(both, seed=ns.rng.randrange(1000))
+    handler = build_handler(sb)
+    asked, new = sb.questions(2, seed=ns.rng.randrange(1000), mix={"status": 1})
+    earlier = handler(asked.text)
+    sb.clock.advance_to(start + 60.0)
+    again = handler(asked.text)
+    fresh = handler(new.text)
+    got = [getattr(s, "rung", s) for s in (earlier, again, fresh)]
+    if got != ["primary", "cache", "degraded"]:
+        raise CheckFailed(
+            "A question answered at night by the primary, then both providers down: the same question should come "
+            "from the cache, a new one in degraded mode.",
+            expected=["primary", "cache", "degraded"],
+            got=got,
+            hint="One cache for the whole handler, shared by every question (not a new dict per call).",
+        )
+
+
+@exercise("4.5", points=2, hidden=True, rules=["4.5/others-success"])
 def bad_requests_do_not_trip_the_breaker(ns: Namespace) -> None:
     build_handler = ns.function("build_handler")
     sb = sandbox(seed=ns.rng.randrange(1000))
