@@ -1,5 +1,6 @@
 # Exercise 1.5 — acts after failed reask
 # expect: take the safe path
+# rule: 1.5/reask-once
 # After the one re-ask fails too, passes the answer on anyway ("the customer is waiting").
 
 

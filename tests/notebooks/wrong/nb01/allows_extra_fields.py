@@ -1,5 +1,6 @@
 # Exercise 1.1 — allows extra fields
 # expect: extra field
+# rule: 1.1/extra-forbidden
 # The model does not forbid extra fields, so {"approved_by": "admin"} slips through to the backoffice.
 
 from typing import Literal

@@ -1,5 +1,6 @@
 # Exercise 1.3 — any order will do
 # expect: which was never looked up
+# rule: 1.3/status-matches, 1.3/status-looked-up
 # The status only has to match some get_order result in the conversation, not the order the answer is about.
 
 

@@ -1,5 +1,6 @@
 # Exercise 1.4 — averages token logprobs
 # expect: least likely token
+# rule: 1.4/weakest-token
 # The mean logprob (perplexity style): one invented word drowns among fifty sure ones.
 
 

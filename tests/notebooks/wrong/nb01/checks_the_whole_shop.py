@@ -1,5 +1,6 @@
 # Exercise 1.3 — checks the whole shop
 # expect: the tools never returned it in this conversation
+# rule: 1.3/citation-returned
 # Citations are checked against every document of the shop, not against what the tools returned.
 
 from weekfour.world import POLICIES

@@ -1,5 +1,6 @@
 # Exercise 1.2 — ignores finish reason
 # expect: of kind 'truncated'
+# rule: 1.2/truncated
 # Never looks at finish_reason: a cut answer is called malformed, and a cut one that parses is trusted.
 
 

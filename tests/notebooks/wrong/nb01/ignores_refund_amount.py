@@ -1,5 +1,6 @@
 # Exercise 1.3 — ignores refund amount
 # expect: on an order whose total is
+# rule: 1.3/refund-within-total
 # Statuses and citations are checked, money is not: a refund of 1.5x the order total goes out.
 
 _solution_grounding = grounding_problems

@@ -1,5 +1,6 @@
 # Exercise 1.2 — ignores refusal
 # expect: of kind 'refusal'
+# rule: 1.2/refusal
 # Reads only message.content; a refusal (content null) is misfiled as broken JSON.
 
 

@@ -1,5 +1,6 @@
 # Exercise 1.4 — missing logprobs means sure
 # expect: should return 0.0
+# rule: 1.4/no-logprobs-zero
 # When the response carries no logprobs (the request forgot to ask), the answer is waved through.
 
 

@@ -1,5 +1,6 @@
 # Exercise 1.4 — multiplies token probabilities
 # expect: least likely token
+# rule: 1.4/weakest-token
 # The probability of the whole sequence: every long answer looks unsure, whatever it says.
 
 

@@ -1,5 +1,6 @@
 # Exercise 1.1 — optional fields have defaults
 # expect: every property in 'required'
+# rule: 1.1/all-required, 1.1/format-strict
 # Convenient defaults make fields optional in the JSON schema, which strict structured outputs reject.
 
 from typing import Literal

@@ -1,5 +1,6 @@
 # Exercise 1.2 — raises on malformed json
 # expect: raised JSONDecodeError
+# rule: 1.2/malformed-json, 1.2/never-raises
 # Json.loads with no guard: prose from the model becomes a JSONDecodeError in the request handler.
 
 

@@ -1,5 +1,6 @@
 # Exercise 1.5 — reasks forever
 # expect: kept re-asking
+# rule: 1.5/reask-once
 # Re-asks until the answer validates: no bound, and every re-ask is a full, billed request.
 
 

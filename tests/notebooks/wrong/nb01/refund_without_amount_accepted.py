@@ -1,5 +1,6 @@
 # Exercise 1.1 — refund without amount accepted
 # expect: a refund with no amount
+# rule: 1.1/refund-complete
 # Every field is typed, but nothing checks the fields against each other: a refund of $0 for no order.
 
 from typing import Literal

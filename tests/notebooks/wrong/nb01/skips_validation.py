@@ -1,5 +1,6 @@
 # Exercise 1.2 — skips validation
 # expect: of kind 'invalid'
+# rule: 1.2/invalid
 # Builds the Answer with model_construct, which skips validation: missing fields become a silent object.
 
 

@@ -1,5 +1,6 @@
 # Exercise 1.3 — trusts citation format
 # expect: a document nobody returned
+# rule: 1.3/citation-returned
 # A citation that looks like a policy id is taken as real: 'policy/price-match' passes.
 
 _solution_grounding = grounding_problems

@@ -1,5 +1,6 @@
 # Exercise 1.4 — trusts self reported confidence
 # expect: the number the model wrote about itself
+# rule: 1.4/weakest-token
 # Uses the confidence the model wrote about itself (always about 0.97, right or wrong).
 
 

@@ -1,0 +1,24 @@
+# Exercise 1.1 — order id may be null
+# expect: null for the field 'order_id'
+# rule: 1.1/no-null
+# An answer with no order gets order_id null: the backoffice now has two ways to say 'no order'.
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    answer: str = Field(min_length=1)
+    status: OrderStatus
+    order_id: str | None = Field(pattern=r"^([A-Z]\d{4})?$")
+    citations: list[str]
+    action: Literal["none", "refund", "escalate"]
+    refund_amount: float = Field(ge=0)
+    confidence: float = Field(ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _refunds_are_complete(self) -> "Answer":
+        if self.action == "refund" and (not self.order_id or self.refund_amount <= 0):
+            raise ValueError("a refund needs the order_id and a refund_amount above 0")
+        if self.action != "refund" and self.refund_amount != 0:
+            raise ValueError("refund_amount must be 0 unless action is 'refund'")
+        return self
