@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from grader.checks import CheckFailed, Namespace, exercise
 
-__all__ = ["ask_status_hidden", "ask_status_matches_the_shop"]
+__all__ = ["RULES", "ask_status_hidden", "ask_status_matches_the_shop"]
+
+RULES = {
+    "0.1/asks-the-agent": "ask_status asks the agent (agent.ask) about the order, never the shop's database",
+    "0.1/returns-status": "it returns the reply's status field, not the whole answer sentence",
+    "0.1/lower-case-str": 'the status is a lower-case str (for example "shipped")',
+}
 
 
 def _try_orders(ns: Namespace, n: int) -> None:
@@ -35,11 +41,16 @@ def _try_orders(ns: Namespace, n: int) -> None:
             )
 
 
-@exercise("0.1", points=1, title="Ask the agent")
+@exercise(
+    "0.1",
+    points=1,
+    title="Ask the agent",
+    rules=["0.1/asks-the-agent", "0.1/returns-status", "0.1/lower-case-str"],
+)
 def ask_status_matches_the_shop(ns: Namespace) -> None:
     _try_orders(ns, 3)
 
 
-@exercise("0.1", points=1, hidden=True)
+@exercise("0.1", points=1, hidden=True, rules=["0.1/asks-the-agent", "0.1/returns-status"])
 def ask_status_hidden(ns: Namespace) -> None:
     _try_orders(ns, 5)

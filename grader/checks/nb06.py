@@ -9,9 +9,13 @@ number. 6.7 and 6.8 judge the SLOs with the checks' own arithmetic, never with t
 
 from __future__ import annotations
 
+import json
+import math
 import random
 from collections.abc import Callable
 from typing import Any
+
+import httpx
 
 from grader._registry import CheckRegistry
 from grader.checks import CheckFailed, Namespace, NotAttempted, exercise
@@ -37,6 +41,53 @@ Check = Callable[[Namespace], None]
 # The loosest SLOs the course accepts: a learner's own may be stricter, never looser.
 FLOOR = SLO(max_error_rate=0.01, max_wrong_rate=0.005, day_cap_usd=DAY_CAP_USD, p95_page_s=1.0, max_drift_hits=0)
 SLO_ROWS = ("errors", "wrong answers", "spend per day", "p95 request path", "model-update hits")
+
+
+RULES = {
+    "6.1/same-as-01": "the pasted names pass every check of exercises 1.1-1.4 (public here, hidden at grading)",
+    "6.2/same-as-02": "the pasted names pass every check of exercises 2.1, 2.2, 2.4 (public here, hidden at grading)",
+    "6.3/same-as-03": "the pasted names pass every check of exercises 3.1 and 3.2 (public here, hidden at grading)",
+    "6.4/same-as-04": "the pasted names pass every check of exercises 4.1-4.4 (public here, hidden at grading)",
+    "6.5/same-as-05": "the pasted names pass every check of exercise 5.4 (public here, hidden at grading)",
+    "6.6/one-budget-both-providers": "one HardBudget in the transport sees every request to both providers: the day's "
+    "spend on both together stays within day_cap",
+    "6.6/off-request-path": "Deployment(handler, jobs=JobQueue): the page never waits for the model",
+    "6.6/breaker-per-provider": "each provider has its own breaker: the primary's outage never stops the backup",
+    "6.6/every-rung-validated": "every rung's answer is parsed, grounded and confidence-checked before it is acted on",
+    "6.6/input-bounded": "guard_input runs first and the history is fitted to the context budget: no 400 "
+    "context_length_exceeded",
+    "6.6/pinned-snapshot": "the body comes from pinned_body on the dated snapshot: no 400 unsupported_parameter",
+    "6.6/steps-bounded": "the loop makes at most max_steps model calls, then takes safe_path",
+    "6.6/breaker-every-attempt": "every attempt (retries included) asks this agent's breaker first; an open breaker "
+    "raises CircuitOpen and sends nothing",
+    "6.6/breaker-outcomes": "a transport error, a 429 or a 5xx is recorded as a failure; anything else, a 400 "
+    "included, as a success",
+    "6.6/final-failure-raises": "an unsuccessful final response raises (raise_for_status); a successful one returns "
+    "its JSON",
+    "6.6/one-reask": "an answer that fails parsing or grounding gets exactly one re-ask (REASK, with the problem); a "
+    "second problem takes safe_path",
+    "6.6/low-confidence-safe-path": "an answer whose confidence is below CONFIDENCE_THRESHOLD takes safe_path at once "
+    "(reason: low confidence); exactly on the threshold it is accepted",
+    "6.6/notice-in-front": "an accepted answer to a cut input carries guard_input's notice in front of it; any other "
+    "answer is the model's answer as it is",
+    "6.6/primary-first": 'the rungs are the primary ("primary", on the pinned snapshot) then the backup '
+    '("backup", on backup-chat-1): a healthy primary answers',
+    "6.6/read-timeout": "each client has a read timeout of at most 10 s",
+    "6.6/named-hardened": 'the Deployment is named "hardened"',
+    "6.7/five-rows": "slo_report is a DataFrame indexed by the five objectives with the columns target, measured, met "
+    "(a bool)",
+    "6.7/measured-from-scorecard": "target is the SLO's value and measured the Scorecard's error_rate, wrong_rate, "
+    "worst_day_usd, p95_page_s, drift_hits (rates, not counts; the worst day, not the month)",
+    "6.7/on-target-meets": "a value exactly on its target meets it",
+    "6.7/over-target-misses": "a value just over its target misses it, objective by objective",
+    "6.7/slos-at-floor": "SLOS is no looser than 1% errors, 0.5% wrong answers, DAY_CAP_USD a day, a p95 of 1 s, 0 "
+    "model-update hits",
+    "6.7/slos-meetable": "no objective of SLOS is one nobody can meet (a negative rate or count, a zero cap or p95)",
+    "6.8/replays-hardened": "hardened_month replays the visits against build_hardened: the month meets the SLOs",
+    "6.8/capped-by-slo": "the deployment and the replay are capped by SLOS.day_cap_usd, whatever its value",
+    "6.8/every-visit": "hardened_month returns the MonthRun of replay() over every visit it is given",
+    "6.8/named-hardened": 'the run is named "hardened" (scorecards and plots label it so)',
+}
 
 
 # What each of 6.1-6.5 brings in: the notebook, the names the learner pastes, and the whole exercises those names are.
@@ -75,7 +126,7 @@ def _reuse(ns: Namespace, *, hidden: bool) -> None:
                 spec.func(ns)
             except CheckFailed as exc:
                 where = "a check that runs at grading" if spec.hidden else f"check `{spec.name}`"
-                exc.message = f"[exercise {original}'s {where}] {exc.message}"
+                exc.message = f"[notebook {notebook}, exercise {original}'s {where}] {exc.message}"
                 exc.hint = exc.hint or (
                     f'Fix it in notebook {notebook} first (check("{original}") there says the same), then paste again.'
                 )
@@ -170,7 +221,12 @@ def _no_user_errors(run: MonthRun, what: str) -> None:
         )
 
 
-@exercise("6.6", points=3, title="Compose the hardened agent")
+@exercise(
+    "6.6",
+    points=2,
+    title="Compose the hardened agent",
+    rules=["6.6/one-budget-both-providers", "6.6/off-request-path"],
+)
 def one_budget_sees_both_providers(ns: Namespace) -> None:
     rng = ns.rng
     cap = round(rng.uniform(0.03, 0.05), 3)
@@ -207,7 +263,7 @@ def one_budget_sees_both_providers(ns: Namespace) -> None:
 _PLAIN = {"status": 60, "refund": 20, "policy": 20}
 
 
-@exercise("6.6", points=3)
+@exercise("6.6", points=2, rules=["6.6/breaker-per-provider", "6.6/every-rung-validated"])
 def breaker_per_provider_and_every_rung_validated(ns: Namespace) -> None:
     rng = ns.rng
     start = round(rng.uniform(1.0, 6.0), 2) * 3600.0
@@ -256,7 +312,7 @@ def breaker_per_provider_and_every_rung_validated(ns: Namespace) -> None:
         )
 
 
-@exercise("6.6", points=2)
+@exercise("6.6", points=1, rules=["6.6/input-bounded", "6.6/pinned-snapshot", "6.6/steps-bounded"])
 def bounded_inputs_and_pinned_snapshot(ns: Namespace) -> None:
     rng = ns.rng
     scenario = runaway() | model_update(at=0.0, snapshot="wf-chat-2026-06-01")
@@ -303,7 +359,445 @@ def bounded_inputs_and_pinned_snapshot(ns: Namespace) -> None:
         )
 
 
-@exercise("6.6", points=2, hidden=True)
+# The seams of HardenedAgent, one at a time: call_model against a scripted provider and a breaker that keeps a log,
+# ask against scripted model responses. Deterministic: every rule has its case on every seed.
+
+_OK_BODY: dict[str, Any] = {
+    "id": "chatcmpl-check",
+    "object": "chat.completion",
+    "model": "wf-chat-2026-01-15",
+    "choices": [{"index": 0, "message": {"role": "assistant", "content": "ok"}, "finish_reason": "stop"}],
+    "usage": {"prompt_tokens": 10, "completion_tokens": 2, "total_tokens": 12},
+}
+
+
+class _LogBreaker:
+    """A breaker that allows while ``open`` is False and writes down every call: allow, failure, success."""
+
+    def __init__(self, *, open: bool = False) -> None:  # noqa: A002 - the breaker's own word
+        self.open = open
+        self.calls: list[str] = []
+
+    def allow(self) -> bool:
+        self.calls.append("allow")
+        return not self.open
+
+    def record_failure(self) -> None:
+        self.calls.append("failure")
+
+    def record_success(self) -> None:
+        self.calls.append("success")
+
+
+def _outcome(kind: str, request: httpx.Request) -> httpx.Response:
+    from weekfour.labs.fallbacks import failure
+
+    if kind == "ok":
+        return httpx.Response(200, json=_OK_BODY, request=request)
+    got = failure(kind)
+    if isinstance(got, Exception):
+        raise type(got)(str(got), request=request)
+    return httpx.Response(got.status_code, headers=dict(got.headers), content=got.content, request=request)
+
+
+def _scripted_agent(ns: Namespace, kinds: list[str], breaker: _LogBreaker, **kw: Any) -> tuple[Any, list[str]]:
+    from weekfour import sandbox, scenarios
+
+    cls = ns.function("HardenedAgent")
+    script, sent = list(kinds), []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        kind = script.pop(0) if script else "ok"
+        sent.append(kind)
+        return _outcome(kind, request)
+
+    sb = sandbox(scenarios.happy(), seed=ns.rng.randrange(10_000))
+    client = sb.client(transport=httpx.MockTransport(handle), timeout=10.0)
+    agent = sb.agent(
+        client, cls=cls, model="wf-chat-2026-01-15", breaker=breaker, rng=random.Random(ns.rng.randrange(1_000)), **kw
+    )
+    return agent, sent
+
+
+_CALLS = (
+    # (what the provider does, attempt by attempt), the breaker's log it should leave, raises
+    (["connection_error", "overloaded", "ok"], ["allow", "failure", "allow", "failure", "allow", "success"], None),
+    (["rate_limit", "server_error", "ok"], ["allow", "failure", "allow", "failure", "allow", "success"], None),
+    (["timeout", "ok"], ["allow", "failure", "allow", "success"], None),
+    (["bad_request"], ["allow", "success"], httpx.HTTPStatusError),
+    (["model_not_found"], ["allow", "success"], httpx.HTTPStatusError),
+    (["insufficient_quota"], ["allow", "failure"], httpx.HTTPStatusError),
+)
+
+
+@exercise(
+    "6.6",
+    points=1,
+    rules=["6.6/breaker-every-attempt", "6.6/breaker-outcomes", "6.6/final-failure-raises"],
+)
+def call_model_asks_the_breaker_for_every_attempt(ns: Namespace) -> None:
+    messages = [{"role": "user", "content": "Where is my order A1042?"}]
+    for kinds, log, raises in _CALLS:
+        breaker = _LogBreaker()
+        agent, sent = _scripted_agent(ns, kinds, breaker)
+        what = " then ".join(kinds)
+        try:
+            got = agent.call_model(messages)
+        except httpx.HTTPError as exc:
+            if raises is None or not isinstance(exc, raises):
+                raise CheckFailed(
+                    f"call_model raised when the provider answered: {what}.",
+                    expected="the final 200's JSON" if raises is None else raises.__name__,
+                    got=f"{type(exc).__name__}: {exc}",
+                    hint="Retry what is retryable (your call_with_retries); raise only for the final response.",
+                ) from None
+        else:
+            if raises is not None:
+                raise CheckFailed(
+                    f"call_model should raise when the final response is not a success ({what}).",
+                    expected=raises.__name__,
+                    got=f"returned {type(got).__name__}",
+                    hint="After the retries, an unsuccessful response raises (raise_for_status), like the original.",
+                )
+            if not isinstance(got, dict) or got.get("id") != _OK_BODY["id"]:
+                raise CheckFailed(
+                    "call_model should return the successful response's JSON.", expected=_OK_BODY["id"], got=got
+                )
+        if breaker.calls != log:
+            raise CheckFailed(
+                f"The breaker's log for one model call, when the provider answers {what}.",
+                expected=log,
+                got=breaker.calls,
+                hint="Ask allow() before every attempt, retries included; record a transport error, a 429 or a "
+                "5xx as a failure, anything else (a 400 included: the request was at fault) as a success.",
+            )
+    breaker = _LogBreaker(open=True)
+    agent, sent = _scripted_agent(ns, ["ok"], breaker)
+    try:
+        agent.call_model(messages)
+    except Exception as exc:
+        if type(exc).__name__ != "CircuitOpen":
+            raise CheckFailed(
+                "With this provider's breaker open, call_model should raise CircuitOpen.",
+                expected="CircuitOpen",
+                got=f"{type(exc).__name__}: {exc}",
+            ) from None
+    else:
+        raise CheckFailed("With this provider's breaker open, call_model should raise CircuitOpen.", got="no error")
+    if sent:
+        raise CheckFailed(
+            "With this provider's breaker open, nothing should be sent.",
+            expected="0 requests",
+            got=f"{len(sent)} request(s)",
+            hint="An open breaker means: do not send, move on to the next rung.",
+        )
+
+
+# --- ask, against scripted responses -----------------------------------------------------------------------------
+
+
+def _response(message: dict[str, Any], logprob: float = -0.01) -> dict[str, Any]:
+    content = message.get("content")
+    tokens = [{"token": t, "logprob": logprob, "bytes": None, "top_logprobs": []} for t in (content or "").split()]
+    return {
+        "id": "chatcmpl-scripted",
+        "object": "chat.completion",
+        "model": "wf-chat-2026-01-15",
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", **message},
+                "finish_reason": "tool_calls" if message.get("tool_calls") else "stop",
+                "logprobs": {"content": tokens} if tokens else None,
+            }
+        ],
+        "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
+    }
+
+
+def _lookup(order_id: str, n: int) -> dict[str, Any]:
+    call = {
+        "id": f"call_{n}",
+        "type": "function",
+        "function": {"name": "get_order", "arguments": json.dumps({"order_id": order_id})},
+    }
+    return _response({"content": None, "tool_calls": [call]})
+
+
+def _final(data: dict[str, Any], logprob: float = -0.01) -> dict[str, Any]:
+    return _response({"content": json.dumps(data)}, logprob)
+
+
+class _Script:
+    """call_model, scripted: each call answers with the next response and keeps the messages it was given."""
+
+    def __init__(self, responses: list[Any]) -> None:
+        self.responses = list(responses)
+        self.seen: list[list[dict[str, Any]]] = []
+
+    def __call__(self, messages: list[dict[str, Any]]) -> dict[str, Any]:
+        self.seen.append(json.loads(json.dumps(messages)))
+        nxt = self.responses.pop(0) if self.responses else _lookup("A0000", len(self.seen))
+        return nxt(self.seen[-1]) if callable(nxt) else nxt
+
+
+def _scripted_ask(
+    ns: Namespace, responses: list[Any], question: str | None = None, **kw: Any
+) -> tuple[Any, Any, _Script, Any]:
+    from weekfour import sandbox, scenarios
+
+    cls = ns.function("HardenedAgent")
+    sb = sandbox(scenarios.happy(), seed=ns.rng.randrange(10_000))
+    order = sb.world.orders[ns.rng.choice(sorted(sb.world.orders))]
+    agent = sb.agent(
+        sb.client(), cls=cls, model="wf-chat-2026-01-15", breaker=_LogBreaker(), rng=random.Random(0), **kw
+    )
+    script = _Script([r(order) if callable(r) else r for r in responses])
+    agent.call_model = script
+    reply = agent.ask(question or f"Where is my order {order.id}?")
+    return sb, order, script, reply
+
+
+def _truth(order: Any, **overrides: Any) -> dict[str, Any]:
+    return {
+        "answer": f"Order {order.id} is {order.status}.",
+        "status": order.status,
+        "order_id": order.id,
+        "citations": [],
+        "action": "none",
+        "refund_amount": 0.0,
+        "confidence": 0.9,
+        **overrides,
+    }
+
+
+def _other_status(order: Any) -> str:
+    return next(s for s in ("processing", "shipped", "delivered", "cancelled") if s != order.status)
+
+
+def _reasks(script: _Script) -> list[str]:
+    """The user turns the agent added after the first question, call by call."""
+    texts = []
+    for seen in script.seen[1:]:
+        users = [str(m.get("content") or "") for m in seen if m.get("role") == "user"]
+        texts.append(users[-1] if len(users) > 1 else "")
+    return texts
+
+
+def _escalated(sb: Any) -> bool:
+    return any(a.kind == "ticket" for a in sb.backoffice.actions)
+
+
+def _expect_calls(script: _Script, n: int, what: str, hint: str) -> None:
+    if len(script.seen) != n:
+        raise CheckFailed(f"{what}", expected=f"{n} model calls", got=f"{len(script.seen)}", hint=hint)
+
+
+@exercise(
+    "6.6",
+    points=1,
+    rules=[
+        "6.6/one-reask",
+        "6.6/low-confidence-safe-path",
+        "6.6/notice-in-front",
+        "6.6/steps-bounded",
+        "6.6/input-bounded",
+    ],
+)
+def ask_reasks_once_then_takes_the_safe_path(ns: Namespace) -> None:
+    from weekfour.labs.hallucination import SAFE_ANSWER as safe
+
+    # a lookup, then a grounded answer: accepted as it is
+    sb, order, script, reply = _scripted_ask(ns, [lambda o: _lookup(o.id, 1), lambda o: _final(_truth(o))])
+    _expect_calls(script, 2, "A lookup then a grounded, confident answer.", "Run the tool call, then parse and accept.")
+    if (reply.status, reply.answer, reply.tool_calls) != (order.status, f"Order {order.id} is {order.status}.", 1):
+        raise CheckFailed(
+            "A lookup then a grounded, confident answer should be accepted as the model gave it.",
+            expected={"status": order.status, "answer": f"Order {order.id} is {order.status}.", "tool_calls": 1},
+            got={"status": reply.status, "answer": reply.answer, "tool_calls": reply.tool_calls},
+            hint="Count each tool call in reply.tool_calls; a notice goes in front only when the input was cut.",
+        )
+    # a contradiction, then the truth: one re-ask that names the problem
+    sb, order, script, reply = _scripted_ask(
+        ns,
+        [lambda o: _lookup(o.id, 1), lambda o: _final(_truth(o, status=_other_status(o))), lambda o: _final(_truth(o))],
+    )
+    wrong = _other_status(order)
+    told = _reasks(script)
+    if len(script.seen) != 3 or not told[-1] or wrong not in told[-1] or reply.status != order.status:
+        raise CheckFailed(
+            f"An answer that says {wrong!r} when get_order said {order.status!r} should get one re-ask that says "
+            "what was wrong, and the corrected answer should be accepted.",
+            expected={"model calls": 3, "the re-ask mentions": wrong, "status": order.status},
+            got={
+                "model calls": len(script.seen),
+                "the re-ask": told[-1][:160] if told else None,
+                "status": reply.status,
+            },
+            hint="Append REASK.format(problem=...) as a user turn, with the problems grounding_problems found.",
+        )
+    # not JSON, then the truth: the parse failure is re-asked too
+    sb, order, script, reply = _scripted_ask(
+        ns, [lambda o: _lookup(o.id, 1), _response({"content": "Sure! It is on its way."}), lambda o: _final(_truth(o))]
+    )
+    if len(script.seen) != 3 or not _reasks(script)[-1] or reply.status != order.status:
+        raise CheckFailed(
+            "An answer that is not JSON should get one re-ask, and the corrected answer should be accepted.",
+            expected={"model calls": 3, "status": order.status},
+            got={"model calls": len(script.seen), "status": reply.status},
+            hint="A ParseFailure is a problem like a grounding problem: its text goes into the re-ask.",
+        )
+    # two problems: the second takes the safe path
+    sb, order, script, reply = _scripted_ask(
+        ns,
+        [
+            lambda o: _lookup(o.id, 1),
+            lambda o: _final(_truth(o, status=_other_status(o))),
+            lambda o: _final(_truth(o, status=_other_status(o))),
+            lambda o: _final(_truth(o)),
+        ],
+    )
+    if (
+        len(script.seen) != 3
+        or reply.status == wrong
+        or (safe is not None and reply.answer != safe)
+        or not _escalated(sb)
+    ):
+        raise CheckFailed(
+            "An answer still wrong after its one re-ask should take the safe path (a ticket, SAFE_ANSWER).",
+            expected={"model calls": 3, "answer": "SAFE_ANSWER", "ticket": True},
+            got={"model calls": len(script.seen), "answer": reply.answer[:80], "ticket": _escalated(sb)},
+            hint="One re-ask only: the second problem goes to safe_path, never to the backoffice.",
+        )
+    # confidence below the threshold: the safe path at once, no re-ask; exactly on it: accepted
+    threshold = float(ns.get("CONFIDENCE_THRESHOLD"))
+    at = math.log(threshold) if threshold > 0 else -50.0
+    while math.exp(at) < threshold:
+        at = math.nextafter(at, 0.0)
+    for lp, accepted in ((math.log(max(threshold, 1e-9) * 0.8), False), (at, True)):
+        sb, order, script, reply = _scripted_ask(
+            ns, [lambda o: _lookup(o.id, 1), lambda o, lp=lp: _final(_truth(o), lp)]
+        )
+        tickets = [a for a in sb.backoffice.actions if a.kind == "ticket"]
+        said = " ".join(str(a.details) for a in tickets).lower()
+        ok = (
+            (len(script.seen) == 2 and reply.status == order.status and not tickets)
+            if accepted
+            else (len(script.seen) == 2 and reply.status != order.status and "confidence" in said)
+        )
+        if not ok:
+            conf = math.exp(lp)
+            raise CheckFailed(
+                f"A grounded answer whose weakest token has confidence {conf:.4f} (threshold {threshold}).",
+                expected="accepted (exactly on the threshold is enough)"
+                if accepted
+                else "the safe path at once, no re-ask, a ticket whose reason says low confidence",
+                got={
+                    "model calls": len(script.seen),
+                    "status": reply.status,
+                    "tickets": [str(t.details)[:80] for t in tickets],
+                },
+                hint="Below CONFIDENCE_THRESHOLD: safe_path(reply, 'low confidence'). A re-ask does not make the "
+                "model surer.",
+            )
+    # a loop of tool calls: at most max_steps model calls
+    steps = ns.rng.randint(2, 4)
+    sb, order, script, reply = _scripted_ask(ns, [], max_steps=steps)
+    if len(script.seen) != steps or reply.finished:
+        raise CheckFailed(
+            f"A model that calls tools forever, with max_steps={steps}.",
+            expected=f"{steps} model calls, then the safe path",
+            got={"model calls": len(script.seen), "finished": reply.finished},
+            hint="The loop is bounded by max_steps model calls.",
+        )
+    # a giant paste: the guarded text is sent, and the notice goes in front of the accepted answer
+    guard_input = ns.function("guard_input")
+    filler = " ".join(f"log line {i} ok" for i in range(1_200))
+    from weekfour import sandbox, scenarios
+
+    cls = ns.function("HardenedAgent")
+    sb = sandbox(scenarios.happy(), seed=ns.rng.randrange(10_000))
+    order = sb.world.orders[ns.rng.choice(sorted(sb.world.orders))]
+    question = f"{filler}\nWhere is my order {order.id}?"
+    agent = sb.agent(sb.client(), cls=cls, model="wf-chat-2026-01-15", breaker=_LogBreaker(), rng=random.Random(0))
+    script = _Script([_lookup(order.id, 1), _final(_truth(order))])
+    agent.call_model = script
+    reply = agent.ask(question)
+    text, notice = guard_input(question, max_tokens=agent.max_input_tokens)
+    first = [m for m in script.seen[0] if m.get("role") == "user"] if script.seen else []
+    sent = str(first[-1].get("content")) if first else None
+    if sent != text:
+        raise CheckFailed(
+            "A 1,200-line paste should be cut by guard_input before the first model call.",
+            expected=f"the guarded text ({len(text)} characters)",
+            got=f"{len(sent or '')} characters sent",
+            hint="guard_input comes first, before anything is priced or sent.",
+        )
+    want = f"Order {order.id} is {order.status}."
+    if (
+        not notice
+        or notice not in reply.answer
+        or not reply.answer.endswith(want)
+        or reply.answer.find(notice) > reply.answer.find(want)
+    ):
+        raise CheckFailed(
+            "The accepted answer to a cut paste should carry guard_input's notice in front of the model's answer.",
+            expected=f"{notice!r} ... {want!r}",
+            got=reply.answer[:200],
+            hint="The customer should know their paste was cut: the notice first, then the answer.",
+        )
+
+
+@exercise(
+    "6.6",
+    points=1,
+    rules=["6.6/primary-first", "6.6/read-timeout", "6.6/named-hardened", "6.6/pinned-snapshot"],
+)
+def healthy_primary_answers_and_hangs_end_at_ten_seconds(ns: Namespace) -> None:
+    rng = ns.rng
+    start = round(rng.uniform(1.0, 2.0), 2) * 3600.0
+    scenario = Scenario(name="the primary hangs", faults=(_outage(start, start + 1800.0, "timeout"),))
+    sb = month_sandbox(scenario=scenario, seed=rng.randrange(1_000))
+    deployment = _deploy(ns, sb)
+    if deployment.name != "hardened":
+        raise CheckFailed(
+            "The Deployment should be named as the exercise says, so scorecards and plots label it.",
+            expected="hardened",
+            got=deployment.name,
+        )
+    visits = window_traffic(sb, n=30, start=600.0, end=start + 1800.0, seed=rng.randrange(1_000), mix=_PLAIN)
+    run = replay(sb, deployment, visits, name="yours")
+    _no_user_errors(run, "A healthy morning, then a primary that hangs")
+    v, r = run.visits, run.requests
+    before = v[v["t"] < start]
+    rungs = before["rung"].value_counts().to_dict()
+    if not len(before) or rungs.get("primary", 0) < 0.9 * len(before):
+        raise CheckFailed(
+            'While the primary is healthy, the primary should answer, as the rung named "primary".',
+            expected=">= 90% answered by the rung 'primary'",
+            got=rungs,
+            hint="The rungs are ('primary', ...) then ('backup', ...); a rung that always fails (a wrong model name, "
+            "an agent that is never built) hands every customer to the backup.",
+        )
+    models = {p: sorted(set(r[r["provider"] == p]["model"].dropna())) for p in ("primary", "backup")}
+    if models != {"primary": ["wf-chat-2026-01-15"], "backup": ["backup-chat-1"]}:
+        raise CheckFailed(
+            "Each provider should be sent its pinned model.",
+            expected={"primary": ["wf-chat-2026-01-15"], "backup": ["backup-chat-1"]},
+            got=models,
+        )
+    hung = r[r["status"] == "timeout"]
+    longest = float(hung["latency_s"].max()) if len(hung) else 0.0
+    if not len(hung) or longest > 10.0 + 1e-6:
+        raise CheckFailed(
+            "While the primary hangs, each attempt should give up reading within 10 s.",
+            expected="timed-out attempts of at most 10 s",
+            got=f"{len(hung)} timed-out attempt(s), the longest {longest:g} s",
+            hint="Give both clients a read timeout of at most 10 s (httpx.Timeout), as in exercise 4.5.",
+        )
+
+
+@exercise("6.6", points=2, hidden=True, rules=["6.6/breaker-per-provider", "6.6/every-rung-validated"])
 def quota_gone_backup_validated(ns: Namespace) -> None:
     rng = ns.rng
     start = round(rng.uniform(1.0, 5.0), 2) * 3600.0
@@ -383,10 +877,69 @@ def _report(ns: Namespace, card: Scorecard, slo: SLO) -> dict[str, bool]:
         raise CheckFailed("slo_report should have one row per objective.", expected=list(SLO_ROWS), got=rows)
     if not all(isinstance(m, bool) or type(m).__name__ == "bool_" for m in met.values()):
         raise CheckFailed("The met column should hold booleans.", got=list(met.values()))
+    want = _values(card, slo)
+    got = {row: (frame["target"][row], frame["measured"][row]) for row in SLO_ROWS}
+    off = {
+        row: got[row]
+        for row in SLO_ROWS
+        if not all(
+            isinstance(x, int | float) and math.isclose(x, w, rel_tol=1e-9, abs_tol=1e-12)
+            for x, w in zip(got[row], want[row], strict=True)
+        )
+    }
+    if off:
+        raise CheckFailed(
+            "slo_report's target and measured columns should hold the SLO's value and the Scorecard's.",
+            expected={row: want[row] for row in off},
+            got=off,
+            hint="target comes from the SLO, measured from the Scorecard: error_rate, wrong_rate, worst_day_usd, "
+            "p95_page_s, drift_hits.",
+        )
     return {k: bool(v) for k, v in met.items()}
 
 
-@exercise("6.7", points=2, title="SLOs as data")
+def _values(card: Scorecard, slo: SLO) -> dict[str, tuple[float, float]]:
+    return {
+        "errors": (slo.max_error_rate, card.error_rate),
+        "wrong answers": (slo.max_wrong_rate, card.wrong_rate),
+        "spend per day": (slo.day_cap_usd, card.worst_day_usd),
+        "p95 request path": (slo.p95_page_s, card.p95_page_s),
+        "model-update hits": (slo.max_drift_hits, card.drift_hits),
+    }
+
+
+_FIELDS = {
+    "errors": "error_rate",
+    "wrong answers": "wrong_rate",
+    "spend per day": "worst_day_usd",
+    "p95 request path": "p95_page_s",
+    "model-update hits": "drift_hits",
+}
+
+
+def _near(slo: SLO, row: str, side: int) -> float:
+    """Just over (side 1) or just under (side -1) the target of one objective."""
+    target = getattr(slo, _SLO_FIELDS[row])
+    if row == "model-update hits":
+        return target + side
+    return round(target * (1 + 0.02 * side), 6)
+
+
+_SLO_FIELDS = {
+    "errors": "max_error_rate",
+    "wrong answers": "max_wrong_rate",
+    "spend per day": "day_cap_usd",
+    "p95 request path": "p95_page_s",
+    "model-update hits": "max_drift_hits",
+}
+
+
+@exercise(
+    "6.7",
+    points=2,
+    title="SLOs as data",
+    rules=["6.7/five-rows", "6.7/measured-from-scorecard", "6.7/on-target-meets", "6.7/over-target-misses"],
+)
 def slo_report_judges_each_objective(ns: Namespace) -> None:
     rng = ns.rng
     slo = SLO(
@@ -396,6 +949,7 @@ def slo_report_judges_each_objective(ns: Namespace) -> None:
         p95_page_s=round(rng.uniform(0.2, 3.0), 2),
         max_drift_hits=rng.choice([0, 0, 5]),
     )
+    first = slo
     visits = 1000 * rng.randint(2, 4)
     few = int(visits * slo.max_error_rate * 0.5) + 1  # many in absolute terms, a small share of the month
     cases = [
@@ -421,9 +975,38 @@ def slo_report_judges_each_objective(ns: Namespace) -> None:
         ("a random month", _card(rng)),
         ("another random month", _card(rng)),
     ]
-    for what, card in cases:
-        want = _expected_met(card, slo)
-        got = _report(ns, card, slo)
+    # Every objective on both sides of its target, the others comfortably met; the decoys (counts, the month's
+    # spend, p50 and the time to answer) sit on the wrong side, so a report that reads them misjudges.
+    slo = SLO(
+        max_error_rate=slo.max_error_rate,
+        max_wrong_rate=slo.max_wrong_rate,
+        day_cap_usd=slo.day_cap_usd,
+        p95_page_s=slo.p95_page_s,
+        max_drift_hits=rng.randint(1, 5),
+    )
+    calm = {
+        "visits": visits,
+        "user_errors": int(visits * slo.max_error_rate * 0.5) + 1,
+        "error_rate": slo.max_error_rate * 0.5,
+        "wrong_downstream": int(visits * slo.max_wrong_rate * 0.5) + 1,
+        "wrong_rate": slo.max_wrong_rate * 0.5,
+        "spend_usd": slo.day_cap_usd * 20,
+        "worst_day_usd": round(slo.day_cap_usd * 0.5, 3),
+        "p50_page_s": round(slo.p95_page_s * 0.5, 3),
+        "p95_page_s": round(slo.p95_page_s * 0.5, 3),
+        "p95_answer_s": slo.p95_page_s * 10,
+        "drift_hits": 0,
+    }
+    for row in SLO_ROWS:
+        for side, word in ((1, "just over"), (-1, "just under")):
+            cases.append(
+                (f"a month {word} its {row} target", _card(rng, **{**calm, _FIELDS[row]: _near(slo, row, side)}), slo)
+            )
+    cases = [c if len(c) == 3 else (*c, None) for c in cases]
+    for what, card, own in cases:
+        judged = own or first
+        want = _expected_met(card, judged)
+        got = _report(ns, card, judged)
         wrong = {k: (want[k], got[k]) for k in want if want[k] != got[k]}
         if wrong:
             raise CheckFailed(
@@ -431,11 +1014,11 @@ def slo_report_judges_each_objective(ns: Namespace) -> None:
                 expected={k: v[0] for k, v in wrong.items()},
                 got={k: v[1] for k, v in wrong.items()},
                 hint="Rates are shares of page loads; the cap bounds each day, not the month; a value exactly on "
-                "its target meets it.",
+                "its target meets it, a value over it misses.",
             )
 
 
-@exercise("6.7", points=1)
+@exercise("6.7", points=1, rules=["6.7/slos-at-floor", "6.7/slos-meetable"])
 def slos_are_worth_having(ns: Namespace) -> None:
     slos = ns.get("SLOS")
     if not isinstance(slos, SLO):
@@ -454,11 +1037,17 @@ def slos_are_worth_having(ns: Namespace) -> None:
             hint="An SLO nobody can miss protects nobody: at most 1% error pages, 0.5% wrong answers, finance's cap "
             "per day, a page that answers within a second, no customer hit by a model update.",
         )
-    if slos.p95_page_s <= 0 or slos.day_cap_usd <= 0 or slos.max_error_rate < 0 or slos.max_wrong_rate < 0:
+    if (
+        slos.p95_page_s <= 0
+        or slos.day_cap_usd <= 0
+        or slos.max_error_rate < 0
+        or slos.max_wrong_rate < 0
+        or slos.max_drift_hits < 0
+    ):
         raise CheckFailed("An objective nobody can meet is not an objective either.", got=slos)
 
 
-@exercise("6.7", points=1, hidden=True)
+@exercise("6.7", points=1, hidden=True, rules=["6.7/five-rows", "6.7/over-target-misses"])
 def slo_report_on_a_disaster_and_a_perfect_month(ns: Namespace) -> None:
     slo = SLO(max_error_rate=0.01, max_wrong_rate=0.005, day_cap_usd=0.5, p95_page_s=1.0, max_drift_hits=0)
     rng = ns.rng
@@ -494,6 +1083,12 @@ def _month(ns: Namespace, days: int, n: int) -> tuple[MonthRun, SLO]:
         raise CheckFailed(
             "hardened_month should replay every visit it is given.", expected=len(visits), got=len(run.visits)
         )
+    if run.name != "hardened":
+        raise CheckFailed(
+            "hardened_month's run should be named as the exercise says (scorecards and plots label it).",
+            expected="hardened",
+            got=run.name,
+        )
     return run, _slos(ns)
 
 
@@ -516,13 +1111,45 @@ def _meets(run: MonthRun, slo: SLO, what: str) -> None:
         )
 
 
-@exercise("6.8", points=3, title="Pass the month")
+@exercise(
+    "6.8",
+    points=2,
+    title="Pass the month",
+    rules=["6.8/replays-hardened", "6.8/every-visit", "6.8/named-hardened"],
+)
 def hardened_month_meets_the_slos(ns: Namespace) -> None:
     run, slo = _month(ns, days=6, n=220)
     _meets(run, slo, "A 6-day production month with the check's own seed")
 
 
-@exercise("6.8", points=2, hidden=True)
+@exercise("6.8", points=1, rules=["6.8/capped-by-slo"])
+def hardened_month_is_capped_by_your_slo(ns: Namespace) -> None:
+    hardened_month = ns.function("hardened_month")
+    slos = ns.get("SLOS")
+    if not isinstance(slos, SLO):
+        raise CheckFailed("SLOS should be an SLO (exercise 6.7).", got=type(slos).__name__)
+    cap = round(ns.rng.uniform(0.04, 0.06), 3)  # a stricter cap than a busy day spends
+    sb = month_sandbox(scenario=Scenario(name="a busy quiet day"), seed=ns.rng.randrange(1_000))
+    visits = window_traffic(sb, n=40, start=600.0, end=8 * 3600.0, seed=ns.rng.randrange(1_000), mix=_PLAIN)
+    ns.globals["SLOS"] = SLO(**{**{k: getattr(slos, k) for k in SLO.__dataclass_fields__}, "day_cap_usd": cap})
+    try:
+        run = hardened_month(sb, visits)
+    finally:
+        ns.globals["SLOS"] = slos
+    if not isinstance(run, MonthRun):
+        raise CheckFailed("hardened_month should return the MonthRun that replay() gives.", got=type(run).__name__)
+    card = run.scorecard()
+    if run.day_cap != cap or card.worst_day_usd > cap + 1e-9:
+        raise CheckFailed(
+            f"With SLOS.day_cap_usd = {cap}, the deployment and the replay should both be capped at ${cap} a day.",
+            expected={"replay's day_cap": cap, "worst day": f"<= ${cap}"},
+            got={"replay's day_cap": run.day_cap, "worst day": f"${card.worst_day_usd:.4f}"},
+            hint="Read the cap from SLOS when hardened_month runs: a cap written as a number, or the default "
+            "DAY_CAP_USD, is right only while SLOS says the same.",
+        )
+
+
+@exercise("6.8", points=2, hidden=True, rules=["6.8/replays-hardened"])
 def another_month_another_seed(ns: Namespace) -> None:
     run, slo = _month(ns, days=5, n=180)
     _meets(run, slo, "A 5-day production month with another seed")

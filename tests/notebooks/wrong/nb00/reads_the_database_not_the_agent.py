@@ -1,5 +1,6 @@
 # Exercise 0.1 — right status, wrong exercise: it never asks the agent.
 # expect: answered without asking the agent
+# rule: 0.1/asks-the-agent
 
 
 def ask_status(agent, order_id):

@@ -1,5 +1,6 @@
 # Exercise 6.6 — a hand-built body on the alias "wf-chat" with max_tokens: the model update breaks it.
 # expect: unsupported_parameter
+# rule: 6.6/pinned-snapshot
 class HardenedAgent(HardenedAgent):
     def request_body(self, messages):
         window = min(self.catalog.resolve(self.model).context_window, self.context_budget)

@@ -1,5 +1,6 @@
 # Exercise 6.6 — guards the primary only; the backup is the plain day-three agent, so its inventions pass on.
 # expect: every rung's answer goes through the same checks
+# rule: 6.6/every-rung-validated
 def build_hardened(sb, *, day_cap=DAY_CAP_USD, seed=0):
     rng = random.Random(seed)
     budget = HardBudget(both_providers(sb), catalog=sb.catalog, clock=sb.clock, per_request=0.05, per_day=day_cap)

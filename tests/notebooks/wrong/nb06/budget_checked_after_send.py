@@ -1,5 +1,6 @@
 # Exercise 6.2 — sends the request first and checks the budget when the bill is already there.
 # expect: notebook 02
+# rule: 6.2/same-as-02
 class HardBudget(HardBudget):
     def handle_request(self, request):
         if not request.url.path.endswith("/chat/completions"):

@@ -1,5 +1,6 @@
 # Exercise 6.6 — one budget per provider: each stays under the cap, together they spend up to twice of it.
 # expect: crossed the cap
+# rule: 6.6/one-budget-both-providers
 def build_hardened(sb, *, day_cap=DAY_CAP_USD, seed=0):
     rng = random.Random(seed)
     timeout = httpx.Timeout(10.0, connect=2.0)

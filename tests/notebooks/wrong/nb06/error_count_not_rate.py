@@ -1,5 +1,6 @@
 # Exercise 6.7 — compares the number of error pages with a target that is a rate.
 # expect: errors
+# rule: 6.7/measured-from-scorecard
 _report = slo_report
 
 

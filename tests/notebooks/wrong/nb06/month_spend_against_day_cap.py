@@ -1,5 +1,6 @@
 # Exercise 6.7 — compares the month's total spend with the daily cap.
 # expect: spend per day
+# rule: 6.7/measured-from-scorecard
 _report = slo_report
 
 

@@ -1,5 +1,6 @@
 # Exercise 6.6 — composes everything but the input guard: a 40,000-token paste is sent as it is.
 # expect: answered right
+# rule: 6.6/input-bounded
 class HardenedAgent(HardenedAgent):
     def ask(self, question, history=None):
         reply = self.start(question, history)

@@ -1,5 +1,6 @@
 # Exercise 6.6 — one circuit breaker shared by both providers: the primary's outage opens it for the backup too.
 # expect: kept receiving requests
+# rule: 6.6/breaker-per-provider
 def build_hardened(sb, *, day_cap=DAY_CAP_USD, seed=0):
     rng = random.Random(seed)
     budget = HardBudget(both_providers(sb), catalog=sb.catalog, clock=sb.clock, per_request=0.05, per_day=day_cap)

@@ -1,5 +1,6 @@
 # Exercise 6.3 — the job queue takes the newest job first: the first customers wait for everyone after them.
 # expect: notebook 03
+# rule: 6.3/same-as-03
 async def _newest_first(self):
     if not self.queue:
         return False

@@ -1,5 +1,6 @@
 # Exercise 6.7 — a value exactly on its target counts as a miss.
 # expect: a value exactly on its target meets it
+# rule: 6.7/on-target-meets
 _report = slo_report
 
 

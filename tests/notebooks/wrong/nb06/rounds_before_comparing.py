@@ -1,0 +1,14 @@
+# Exercise 6.7 — rounds the measured value to two decimals before comparing it with its target.
+# expect: judged
+# rule: 6.7/over-target-misses
+def slo_report(card, slo):
+    rows = {
+        "errors": (slo.max_error_rate, card.error_rate),
+        "wrong answers": (slo.max_wrong_rate, card.wrong_rate),
+        "spend per day": (slo.day_cap_usd, card.worst_day_usd),
+        "p95 request path": (slo.p95_page_s, card.p95_page_s),
+        "model-update hits": (slo.max_drift_hits, card.drift_hits),
+    }
+    return pd.DataFrame(
+        [{"target": t, "measured": m, "met": bool(round(m, 2) <= t)} for t, m in rows.values()], index=list(rows)
+    )
