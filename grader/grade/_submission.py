@@ -125,7 +125,7 @@ def _score_exercise(
             extra.append(f"The check {spec.name} failed without a result:\n{clean(item.get('message', ''))[-600:]}")
     feedback = "\n".join(part for part in [*dict.fromkeys(extra), feedback_text(failed)] if part)
     passed = points == info.max_points and not failed and len(extra) == len(notes)
-    return ExerciseScore(info.id, points, info.max_points, passed, feedback, info.title)
+    return ExerciseScore(info.id, points, info.max_points, passed, clean(feedback), info.title)
 
 
 def _score_notebook(

@@ -7,12 +7,19 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from grader.grade._results import SubmissionScore
+from grader.grade._scrub import clean
 
 __all__ = ["write_csv"]
 
 
 def _exercise_key(ex_id: str) -> tuple[int, ...]:
     return tuple(int(p) for p in ex_id.split("."))
+
+
+def _text(value: str) -> str:
+    """A learner-controlled cell: clean, and never read as a formula by a spreadsheet."""
+    out = clean(value).replace("\n", " ")
+    return "'" + out if out[:1] in ("=", "+", "-", "@", "\t") else out
 
 
 def write_csv(results: Sequence[SubmissionScore], path: Path) -> None:
@@ -22,4 +29,4 @@ def write_csv(results: Sequence[SubmissionScore], path: Path) -> None:
         writer.writerow(["learner", *ids, "score", "max_score"])
         for r in sorted(results, key=lambda r: r.learner):
             points = {e.id: e.points for e in r.exercises()}
-            writer.writerow([r.learner, *(points.get(i, 0) for i in ids), r.score, r.max_score])
+            writer.writerow([_text(r.learner), *(points.get(i, 0) for i in ids), r.score, r.max_score])

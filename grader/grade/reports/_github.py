@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from grader.grade._results import SubmissionScore
+from grader.grade._scrub import markdown
 
 __all__ = ["classroom_line", "job_summary", "write_job_summary"]
 
@@ -24,10 +25,12 @@ def job_summary(results: Sequence[SubmissionScore]) -> str:
             lines.append(f"| {ex.id} | {ex.points}/{ex.max_points} | {'✅' if ex.passed else '❌'} |")
         for nb in sub.notebooks:
             if nb.error:
-                lines.append(f"\n> {nb.name}: {nb.error.splitlines()[0]}")
+                lines.append(f"\n> {markdown(nb.name)}: {markdown((nb.error.splitlines() or [''])[0])}")
     else:
         lines += ["| Learner | Score | Max |", "|---|---|---|"]
-        lines += [f"| {r.learner} | {r.score} | {r.max_score} |" for r in sorted(results, key=lambda r: r.learner)]
+        lines += [
+            f"| {markdown(r.learner)} | {r.score} | {r.max_score} |" for r in sorted(results, key=lambda r: r.learner)
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -6,23 +6,29 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from grader.grade._results import SubmissionScore
+from grader.grade._scrub import markdown
 
 __all__ = ["learner_markdown", "write_markdown"]
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", "<br>")
+    return markdown(text)
+
+
+def _file_name(learner: str) -> str:
+    name = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in learner).lstrip(".")
+    return name or "learner"
 
 
 def learner_markdown(sub: SubmissionScore) -> str:
-    lines = [f"# Week Four feedback: {sub.learner}", "", f"**Score: {sub.score}/{sub.max_score}**", ""]
+    lines = [f"# Week Four feedback: {_cell(sub.learner)}", "", f"**Score: {sub.score}/{sub.max_score}**", ""]
     for nb in sub.notebooks:
-        lines += [f"## {nb.name} — {nb.score}/{nb.max_score}", ""]
+        lines += [f"## {_cell(nb.name)} — {nb.score}/{nb.max_score}", ""]
         if nb.error:
             lines += [f"> {_cell(nb.error)}", ""]
         lines += ["| Exercise | Points | Passed | Feedback |", "|---|---|---|---|"]
         for ex in nb.exercises:
-            title = f" {ex.title}" if ex.title else ""
+            title = f" {ex.title}" if ex.title else ""  # the course's own text
             mark = "✅" if ex.passed else "❌"
             lines.append(f"| {ex.id}{_cell(title)} | {ex.points}/{ex.max_points} | {mark} | {_cell(ex.feedback)} |")
         lines.append("")
@@ -33,7 +39,7 @@ def write_markdown(results: Sequence[SubmissionScore], folder: Path) -> list[Pat
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for sub in results:
-        path = folder / f"{sub.learner}.md"
+        path = folder / f"{_file_name(sub.learner)}.md"
         path.write_text(learner_markdown(sub), encoding="utf-8")
         written.append(path)
     return written

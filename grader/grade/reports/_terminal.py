@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.grade._results import SubmissionScore
+from grader.grade._scrub import clean
 
 __all__ = ["print_cohort", "print_submission"]
 
@@ -17,18 +18,19 @@ _FEEDBACK_LINES = 8
 
 
 def _short(text: str) -> str:
-    lines = text.splitlines()
+    lines = clean(text).splitlines()
     return "\n".join(lines[:_FEEDBACK_LINES] + (["…"] if len(lines) > _FEEDBACK_LINES else []))
 
 
 def print_submission(sub: SubmissionScore, file: TextIO | None = None) -> None:
     console = Console(file=file, highlight=False, soft_wrap=False)
     for nb in sub.notebooks:
+        name = clean(nb.name)
         if nb.error:
-            console.print(f"[bold red]{nb.name}: {nb.score}/{nb.max_score}[/] — ", end="")
-            console.print(Text(nb.error))
+            console.print(Text(f"{name}: {nb.score}/{nb.max_score}", style="bold red"), "— ", end="")
+            console.print(Text(clean(nb.error)))
             continue
-        table = Table(title=f"{nb.name}: {nb.score}/{nb.max_score}", title_justify="left", show_lines=True)
+        table = Table(title=Text(f"{name}: {nb.score}/{nb.max_score}"), title_justify="left", show_lines=True)
         table.add_column("Exercise", no_wrap=True)
         table.add_column("Points", justify="right", no_wrap=True)
         table.add_column("Passed", justify="center")
@@ -48,6 +50,6 @@ def print_cohort(results: Sequence[SubmissionScore], file: TextIO | None = None)
     table.add_column("Score", justify="right")
     table.add_column("Notes", overflow="fold")
     for r in sorted(results, key=lambda r: r.learner):
-        notes = "; ".join(f"{n.name}: {n.error.splitlines()[0]}" for n in r.notebooks if n.error)
-        table.add_row(Text(r.learner), f"{r.score}/{r.max_score}", Text(notes))
+        notes = "; ".join(f"{n.name}: {(n.error.splitlines() or [''])[0]}" for n in r.notebooks if n.error)
+        table.add_row(Text(clean(r.learner)), f"{r.score}/{r.max_score}", Text(clean(notes)))
     console.print(table)
