@@ -186,8 +186,9 @@ def _mocked(ns: Namespace, kind: str) -> tuple[str, Any, str]:
 
 
 _TRANSPORT_WHY = (
-    "Timeouts (httpx.TimeoutException and its subclasses) and network errors (httpx.NetworkError and its subclasses) "
-    "are the connection's trouble: the same request can pass a moment later."
+    "Timeouts and refused connections arrive as exceptions (subclasses of httpx.TransportError), not as responses: "
+    "every httpx.TimeoutException and every httpx.NetworkError is the connection's trouble, and the same request can "
+    "pass a moment later."
 )
 _SERVER_WHY = "A 5xx is the provider failing, not your request: every status from 500 to 599 can pass a moment later."
 _CLIENT_WHY = (
@@ -1223,6 +1224,16 @@ def call_model_guards_every_attempt(ns: Namespace) -> None:
     ns.rng.shuffle(failures)
     script = [*failures, 200]
     result, raised, events, _ = _guarded(ns, script, max_attempts=len(script), deadline=600.0)
+    sent = sum(e.startswith("send") for e in events)
+    if sent != len(script):
+        raise CheckFailed(
+            f"{len(failures)} transient failures, then a 200, and the agent was built with max_attempts={len(script)}: "
+            f"call_model should send {len(script)} requests and return the 200's JSON.",
+            expected=f"{len(script)} requests",
+            got=f"{sent} requests, then {type(raised).__name__ if raised is not None else 'a result'}",
+            hint="Pass the agent's own settings to call_with_retries: self.max_attempts, self.deadline, self.rng, "
+            "self.clock.",
+        )
     want = []
     for item in script:
         name = item if isinstance(item, int) else type(item).__name__

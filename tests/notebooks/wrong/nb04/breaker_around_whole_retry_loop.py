@@ -1,5 +1,6 @@
 # Exercise 4.5 — asks the breaker once per call and then runs the whole retry loop: every probe is a burst of retries.
 # expect: the dead primary received
+# rule: 4.5/breaker-every-attempt
 
 import httpx
 

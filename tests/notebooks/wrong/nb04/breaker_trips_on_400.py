@@ -1,5 +1,6 @@
 # Exercise 4.5 — records every non-2xx as a provider failure: five too-long pastes open a healthy primary's breaker.
 # expect: the primary is perfectly healthy
+# rule: 4.5/others-success
 
 import httpx
 

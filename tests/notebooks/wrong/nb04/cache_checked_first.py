@@ -1,5 +1,6 @@
 # Exercise 4.3 — answers from the cache before asking any provider: fast, cheap, and stale (yesterday's order status).
 # expect: even for a question answered before
+# rule: 4.3/fresh-beats-cache
 
 
 def serve(question, rungs, *, cache):

@@ -1,5 +1,6 @@
 # Exercise 4.3 — stores the degraded message in the cache, so later it is served as if it were a real earlier answer.
 # expect: nothing real was ever answered
+# rule: 4.3/degraded-not-cached
 
 from weekfour import Reply
 

@@ -1,5 +1,6 @@
 # Exercise 4.3 — falls back on HTTP status errors only; a timeout or a refused connection escapes as a 500.
-# expect: serve should move on to the next rung
+# expect: Whatever a rung raises, move on
+# rule: 4.3/every-failure-moves-on
 
 import httpx
 

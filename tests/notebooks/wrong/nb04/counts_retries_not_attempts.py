@@ -1,5 +1,6 @@
 # Exercise 4.2 — off by one: max_attempts retries after the first request, so one request more than asked.
 # expect: then return the last 503 response
+# rule: 4.2/max-attempts
 
 import httpx
 

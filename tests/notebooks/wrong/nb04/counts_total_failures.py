@@ -1,5 +1,6 @@
 # Exercise 4.4 — counts every failure ever, not consecutive ones: a healthy provider with rare blips gets cut off.
 # expect: only consecutive failures count
+# rule: 4.4/success-resets
 
 
 class CircuitBreaker:

@@ -1,5 +1,6 @@
 # Exercise 4.3 — degraded mode shows the customer the exception text instead of a message they can act on.
 # expect: with no error details
+# rule: 4.3/degraded
 
 
 def serve(question, rungs, *, cache):

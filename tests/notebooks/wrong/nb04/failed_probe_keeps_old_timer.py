@@ -1,5 +1,6 @@
 # Exercise 4.4 — a failed probe reopens the breaker but keeps the old opening time, so it is half-open again at once.
 # expect: Right after the probe failed
+# rule: 4.4/probe-failure-reopens
 
 
 class CircuitBreaker:

@@ -1,5 +1,6 @@
 # Exercise 4.4 — after the cooldown every caller is let through at once: the whole queue lands on a recovering provider.
 # expect: While the probe is out
+# rule: 4.4/one-probe
 
 
 class CircuitBreaker:

@@ -1,5 +1,6 @@
 # Exercise 4.1 — only looks at status codes; timeouts and refused connections (exceptions, no status) are never retried.
 # expect: Timeouts and refused connections arrive as exceptions
+# rule: 4.1/transport-retried
 
 import httpx
 

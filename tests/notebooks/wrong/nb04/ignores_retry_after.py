@@ -1,5 +1,6 @@
 # Exercise 4.2 — always uses its own backoff, even when the 429 says exactly how long to wait.
 # expect: When the provider says how long to wait
+# rule: 4.2/retry-after-ms-first
 
 import httpx
 

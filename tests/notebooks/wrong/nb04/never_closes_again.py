@@ -1,5 +1,6 @@
 # Exercise 4.4 — opens after the threshold and stays open forever: no half-open probe, the primary is never used again.
 # expect: the breaker's state should be 'half_open'
+# rule: 4.4/half-open-at-cooldown
 
 
 class CircuitBreaker:

@@ -1,5 +1,6 @@
 # Exercise 4.3 — reads the cache but never writes it, so the cache rung can never serve anything.
 # expect: the answer should come from the 'cache' rung
+# rule: 4.3/answer-cached, 4.3/cache-rung
 
 
 def serve(question, rungs, *, cache):

@@ -1,5 +1,6 @@
 # Exercise 4.5 — guards the primary well, then goes straight to cache and degraded mode: the backup provider sits idle.
 # expect: during the outage, answered by backup or cache
+# rule: 4.5/two-providers
 
 import random
 

@@ -1,5 +1,6 @@
 # Exercise 4.5 — retries and falls back, but never asks the breaker: every question hammers the dead primary again.
 # expect: the dead primary received
+# rule: 4.5/breaker-every-attempt
 
 
 class GuardedAgent(SupportAgent):

@@ -1,5 +1,6 @@
 # Exercise 4.2 — plain exponential backoff with no jitter: every client that failed together retries together.
 # expect: (full jitter)
+# rule: 4.2/full-jitter
 
 import httpx
 

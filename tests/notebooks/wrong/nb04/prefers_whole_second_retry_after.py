@@ -1,5 +1,6 @@
 # Exercise 4.2 — reads retry-after (whole seconds, rounded up) and ignores the exact retry-after-ms beside it.
 # expect: Prefer the precise one
+# rule: 4.2/retry-after-ms-first
 
 import httpx
 

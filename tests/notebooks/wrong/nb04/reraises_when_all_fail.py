@@ -1,5 +1,6 @@
 # Exercise 4.3 — a chain of providers with no last rung: when every provider fails, the customer gets a 500.
-# expect: the user never sees a 500
+# expect: the customer never sees a 500
+# rule: 4.3/never-raises
 
 
 def serve(question, rungs, *, cache):

@@ -1,5 +1,6 @@
 # Exercise 4.2 — retries every failure up to max_attempts without asking whether a retry can ever help.
 # expect: can never pass on a retry
+# rule: 4.2/permanent-stops
 
 import httpx
 

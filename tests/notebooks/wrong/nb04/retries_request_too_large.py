@@ -1,5 +1,6 @@
 # Exercise 4.1 — gets the common cases right but retries a 429 'Request too large' that exceeds the whole TPM limit.
 # expect: Request too large
+# rule: 4.1/too-large-never
 
 import httpx
 

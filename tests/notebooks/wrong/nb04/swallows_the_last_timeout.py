@@ -1,5 +1,6 @@
 # Exercise 4.2 — the last attempt times out and it returns None: the caller cannot tell a timeout from anything else.
 # expect: re-raise the last timeout
+# rule: 4.2/gives-up-with-last
 
 import httpx
 

@@ -1,5 +1,6 @@
 # Exercise 4.2 — draws the jitter from the `random` module instead of the rng it was given: runs no longer replay.
 # expect: With the same seeded rng
+# rule: 4.2/full-jitter
 
 import random as _random
 

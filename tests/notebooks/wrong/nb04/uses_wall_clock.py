@@ -1,5 +1,6 @@
 # Exercise 4.4 — times the cooldown with time.monotonic(): on the simulated clock (and in tests) it never ends.
 # expect: the breaker's state should be 'half_open'
+# rule: 4.4/half-open-at-cooldown
 
 import time
 

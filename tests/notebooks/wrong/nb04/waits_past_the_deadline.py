@@ -1,5 +1,6 @@
 # Exercise 4.2 — sleeps first and looks at the deadline afterwards, so the customer waits past it for nothing.
 # expect: never wait past it
+# rule: 4.2/deadline
 
 import httpx
 

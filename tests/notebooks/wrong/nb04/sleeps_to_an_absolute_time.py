@@ -1,0 +1,28 @@
+# Exercise 4.2 — calls clock.advance_to(wait), a time in the past, instead of clock.sleep(wait): no wait at all.
+# expect: The 429 asked for a wait of
+# rule: 4.2/sim-clock
+
+import httpx
+
+
+def call_with_retries(send, *, clock, rng, max_attempts=4, base=0.5, cap=8.0, deadline=30.0) -> httpx.Response:
+    """send() until it succeeds, the failure is permanent, the attempts run out or the deadline would pass."""
+    started = clock.now()
+    for attempt in range(1, max_attempts + 1):
+        try:
+            outcome = send()
+        except httpx.TransportError as exc:
+            outcome = exc
+        if isinstance(outcome, httpx.Response) and outcome.is_success:
+            return outcome
+        if attempt == max_attempts or not is_retryable(outcome):
+            break
+        wait = retry_after(outcome) if isinstance(outcome, httpx.Response) else None
+        if wait is None:
+            wait = rng.uniform(0, min(cap, base * 2 ** (attempt - 1)))
+        if clock.now() + wait > started + deadline:
+            break
+        clock.advance_to(max(clock.now(), wait))
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
