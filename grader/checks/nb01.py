@@ -155,13 +155,18 @@ def _policy_answer(rng: Any) -> dict[str, Any]:
     }
 
 
+def _first_lines(exc: Exception) -> str:
+    """The head of a ValidationError: how many errors, and the first field with what is wrong with it."""
+    return " / ".join(line.strip() for line in str(exc).splitlines()[:3])
+
+
 def _validates(cls: Any, data: dict[str, Any]) -> tuple[bool, str]:
     from pydantic import ValidationError
 
     try:
         cls.model_validate(data)
     except ValidationError as exc:
-        return False, str(exc).splitlines()[0]
+        return False, _first_lines(exc)
     return True, ""
 
 
@@ -177,7 +182,7 @@ def _expect_valid(cls: Any, data: dict[str, Any], what: str, hint: str) -> None:
         raise CheckFailed(
             f"Answer rejected a correct answer ({what}).",
             expected="it validates",
-            got=f"{data} -> {str(exc).splitlines()[0]}",
+            got=f"{data} -> {_first_lines(exc)}",
             hint=hint,
         ) from None
     held = {k: getattr(got, k, None) for k in data} if isinstance(got, cls) else got
@@ -228,7 +233,8 @@ def answer_accepts_good_and_rejects_bad(ns: Namespace) -> None:
     oid = base["order_id"]
     for status in ALL_STATUSES:
         order_id = "" if status == "unknown" else oid
-        _expect_valid(cls, {**base, "status": status, "order_id": order_id}, f"status {status!r}", fields_hint)
+        data = {**base, "status": status, "order_id": order_id, "answer": f"Order {order_id or '-'}: {status}."}
+        _expect_valid(cls, data, f"status {status!r}", fields_hint)
     _expect_valid(cls, {**base, "action": "escalate"}, "action 'escalate'", "action is one of three values.")
     cent = {**base, "action": "refund", "refund_amount": 0.01}
     _expect_valid(cls, cent, "a refund of 0.01", "A refund needs an amount above 0: the smallest one is fine.")
