@@ -3,4 +3,4 @@
 # rule: 6.8/replays-hardened
 def hardened_month(sb, visits):
     deployment = build_hardened(sb, day_cap=SLOS.day_cap_usd)
-    return replay(sb, Deployment(deployment.handler), visits, name="inline", day_cap=SLOS.day_cap_usd)
+    return replay(sb, Deployment(deployment.handler), visits, name="hardened", day_cap=SLOS.day_cap_usd)
