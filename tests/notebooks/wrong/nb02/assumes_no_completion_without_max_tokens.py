@@ -1,5 +1,6 @@
 # Exercise 2.1 — a body without max_tokens is priced as if the model could not answer at all.
 # expect: no completion ceiling
+# rule: 2.1/worst-no-ceiling
 
 
 def worst_case_cost(body, catalog):

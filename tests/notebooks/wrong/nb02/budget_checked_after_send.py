@@ -1,5 +1,6 @@
 # Exercise 2.2 — sends first, then notices the day is over budget: the crossing request is already paid for.
 # expect: Decide before sending, from what the request could cost at most
+# rule: 2.2/refuse-before-send
 
 
 class HardBudget(HardBudget):

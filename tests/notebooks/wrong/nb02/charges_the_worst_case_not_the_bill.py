@@ -1,5 +1,6 @@
 # Exercise 2.2 — reserves the worst case and never settles it to the real cost: the budget runs out far too early.
 # expect: charge what it actually cost (its usage), not the worst case
+# rule: 2.2/charge-actual-cost
 
 
 class HardBudget(HardBudget):

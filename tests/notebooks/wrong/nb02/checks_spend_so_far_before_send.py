@@ -1,5 +1,6 @@
 # Exercise 2.2 — the soft budget of most proxies: refuse only once spend-so-far has reached the limit.
 # expect: Checking what was spent so far lets the crossing request through
+# rule: 2.2/refuse-before-send
 
 
 class HardBudget(HardBudget):

@@ -1,5 +1,6 @@
 # Exercise 2.1 — counts the words of the messages, not the per-message overhead and the tool definitions.
 # expect: every message's overhead and the tools too
+# rule: 2.1/worst-prompt-as-the-api
 
 
 def worst_case_cost(body, catalog):

@@ -1,5 +1,6 @@
 # Exercise 2.2 — decides before sending, but on the prompt alone: the answer's tokens push the day over.
 # expect: per-request cap: the request went through
+# rule: 2.2/refuse-before-send
 
 
 class HardBudget(HardBudget):

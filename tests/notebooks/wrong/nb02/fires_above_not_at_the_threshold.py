@@ -1,5 +1,6 @@
 # Exercise 2.3 — compares with > instead of >=: landing exactly on 50% fires nothing.
 # expect: 'Reaches' includes exactly equal
+# rule: 2.3/fires-at-threshold
 
 
 class SpendAlerts(SpendAlerts):

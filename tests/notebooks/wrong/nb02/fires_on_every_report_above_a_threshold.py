@@ -1,5 +1,6 @@
 # Exercise 2.3 — no memory of what already fired: every request after 50% pages someone again.
 # expect: Remember which thresholds already fired
+# rule: 2.3/once-ever
 
 
 class SpendAlerts(SpendAlerts):

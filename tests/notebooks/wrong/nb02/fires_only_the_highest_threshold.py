@@ -1,5 +1,6 @@
 # Exercise 2.3 — an if/elif ladder: a jump from 40% to 90% fires 80% and silently skips 50%.
 # expect: each of them fires, lowest first
+# rule: 2.3/several-lowest-first
 
 
 class SpendAlerts(SpendAlerts):

@@ -1,5 +1,6 @@
 # Exercise 2.1 — prices the prompt only, as if the answer were free.
 # expect: then add the most completion tokens the request allows
+# rule: 2.1/worst-ceiling-order
 
 
 def worst_case_cost(body, catalog):

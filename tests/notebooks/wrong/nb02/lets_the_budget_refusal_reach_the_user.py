@@ -1,5 +1,6 @@
 # Exercise 2.5 — guards the input but lets BudgetExceeded escape: the customer gets an error page.
 # expect: a budget refusal reached the customer as an exception
+# rule: 2.5/refusal-answered
 
 
 class GuardedAgent(GuardedAgent):

@@ -1,5 +1,6 @@
 # Exercise 2.2 — one running total for ever: yesterday's spend blocks today.
 # expect: yesterday's spend still counts against today
+# rule: 2.2/day-rollover
 
 
 class HardBudget(HardBudget):

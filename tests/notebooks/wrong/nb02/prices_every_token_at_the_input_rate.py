@@ -1,5 +1,6 @@
 # Exercise 2.1 — reads total_tokens and prices it all at the (cheaper) input rate.
 # expect: Input and output tokens have different prices
+# rule: 2.1/cost-from-usage
 
 
 def cost_of(response, catalog):

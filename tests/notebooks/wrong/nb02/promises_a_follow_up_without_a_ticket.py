@@ -1,5 +1,6 @@
 # Exercise 2.5 — relies on the kit's give_up: "a colleague will follow up", and no colleague is told.
 # expect: should open one ticket in the backoffice
+# rule: 2.5/give-up-ticket
 
 
 class GuardedAgent(GuardedAgent):

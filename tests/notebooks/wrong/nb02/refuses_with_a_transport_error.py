@@ -1,5 +1,6 @@
 # Exercise 2.2 — refuses with an httpx error: the openai SDK retries it and reports a connection error instead.
 # expect: An httpx error or an HTTP error response is something clients retry
+# rule: 2.2/refusal-fields
 
 
 class HardBudget(HardBudget):

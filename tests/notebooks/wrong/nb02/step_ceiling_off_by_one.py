@@ -1,5 +1,6 @@
 # Exercise 2.5 — checks the ceiling after the model call instead of before: one more paid request than allowed.
 # expect: should send exactly
+# rule: 2.5/step-ceiling
 
 
 class GuardedAgent(GuardedAgent):
