@@ -993,7 +993,7 @@ def probes_after_cooldown(ns: Namespace) -> None:
     )
 
 
-@exercise("4.4", points=2, rules=["4.4/probe-failure-reopens", "4.4/one-probe"])
+@exercise("4.4", points=1, rules=["4.4/probe-failure-reopens", "4.4/one-probe"])
 def failed_probe_reopens_for_a_full_cooldown(ns: Namespace) -> None:
     breaker, clock, threshold, cooldown = _breaker(ns)
     _trip(breaker, threshold)
@@ -1014,6 +1014,64 @@ def failed_probe_reopens_for_a_full_cooldown(ns: Namespace) -> None:
             expected=False,
             got=got,
         )
+
+
+class _ReferenceBreaker:
+    """The breaker the exercise describes, to replay a long random night against."""
+
+    def __init__(self, clock: SimClock, threshold: int, cooldown: float) -> None:
+        self.clock, self.threshold, self.cooldown = clock, threshold, cooldown
+        self.failures, self.opened_at, self.probing = 0, None, False
+
+    @property
+    def state(self) -> str:
+        if self.opened_at is None:
+            return "closed"
+        return "half_open" if self.clock.now() - self.opened_at >= self.cooldown else "open"
+
+    def allow(self) -> bool:
+        state = self.state
+        if state == "half_open" and not self.probing:
+            self.probing = True
+            return True
+        return state == "closed"
+
+    def record(self, ok: bool) -> None:
+        if ok:
+            self.failures, self.opened_at, self.probing = 0, None, False
+            return
+        self.failures += 1
+        if self.probing or self.failures >= self.threshold:
+            self.opened_at, self.probing = self.clock.now(), False
+
+
+@exercise("4.4", points=1, hidden=True, rules=["4.4/opens-at-threshold", "4.4/one-probe", "4.4/probe-failure-reopens"])
+def a_long_night_with_other_settings(ns: Namespace) -> None:
+    """Unseen inputs: other thresholds (1 included) and cooldowns, a few hundred calls against a flaky provider."""
+    cls = ns.function("CircuitBreaker")
+    for threshold in (1, ns.rng.randint(3, 12)):
+        clock = SimClock()
+        clock.sleep(float(ns.rng.randrange(1, 86_400)))
+        cooldown = float(ns.rng.randrange(5, 90))
+        breaker = cls(clock=clock, failure_threshold=threshold, cooldown=cooldown)
+        reference = _ReferenceBreaker(clock, threshold, cooldown)
+        flakiness = ns.rng.uniform(0.3, 0.8)
+        for call in range(300):
+            want, got = reference.allow(), breaker.allow()
+            if got != want:
+                raise CheckFailed(
+                    f"Call {call + 1} of a long night (threshold {threshold}, cooldown {cooldown:g} s, a provider that "
+                    f"fails {flakiness:.0%} of the time): allow() disagrees with the breaker the exercise describes.",
+                    expected=want,
+                    got=got,
+                    hint="closed: every call; open: none until the cooldown; half_open: one probe, whose outcome "
+                    "closes or reopens the breaker.",
+                )
+            if want:
+                ok = ns.rng.random() > flakiness
+                reference.record(ok)
+                (breaker.record_success if ok else breaker.record_failure)()
+            clock.sleep(float(ns.rng.randrange(1, 20)))
 
 
 # --- 4.5 ------------------------------------------------------------------------------------------------------------
