@@ -6,7 +6,9 @@ On the fixture course's solved submission (tests/grader/fixtures/submissions/sol
   (aim: at most 1.25x);
 * how long a cell that kills the kernel takes to fail (aim: at most 2 s);
 * ``check()`` latency in a running kernel, first call (imports included) and warm (aim: at most 0.5 s);
-* peak memory of grading one submission: the grader, pytest and the kernel together (aim: at most 400 MB).
+* peak memory of grading one submission: the grader, pytest and the kernel together (aim: at most 400 MB);
+* what containment costs (Landlock, memory ceiling, ipc transport, the subreaper's sweeps): grading contained against
+  ``--uncontained``, and the launcher's own start per kernel (aim: under 5% of grading time).
 """
 
 from __future__ import annotations
@@ -104,10 +106,14 @@ def dead_kernel_detection() -> None:
     registry = CheckRegistry(CHECKS, use_env=False)
     name = "91-fixture.ipynb"
     with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp) / "scratch"
+        scratch.mkdir()
         graded = make_graded_copy(load_notebook(KILLED / name), registry.exercises(91))
-        (Path(tmp) / name).write_text(dumps_notebook(graded))
+        (scratch / name).write_text(dumps_notebook(graded))
         start = time.perf_counter()
-        outcome = run_pytest([Path(tmp) / name], Path(tmp), checks_env=registry.env_value(), timeout=30, cells=20)
+        outcome = run_pytest(
+            [scratch / name], Path(tmp), scratch=scratch, checks_env=registry.env_value(), timeout=30, cells=20
+        )
         total = time.perf_counter() - start
     deaths = [float(i["duration"]) for i in outcome.items if i.get("incident") == "kernel_died"]
     each = ", ".join(f"{d:.2f} s" for d in deaths)
@@ -141,6 +147,31 @@ def peak_memory() -> None:
     print(f"peak memory grading one submission  : {peak / 2**20:6.0f} MB (grader + pytest + kernel; aim <= 400 MB)")
 
 
+def containment_cost() -> None:
+    from grader.grade import containment
+    from grader.grade._contain import kernel_command, readable_roots
+
+    print(f"containment here                    : {containment().describe()}")
+    contained, loose = [], []
+    for _ in range(RUNS):  # interleaved: the machine's load drifts more than containment costs
+        contained.append(_timed(_grade_args(SOLVED, "--jobs=1"))[0])
+        loose.append(_timed(_grade_args(SOLVED, "--jobs=1", "--uncontained"))[0])
+    c, u = statistics.median(contained), statistics.median(loose)
+    share = 100 * (c - u) / u
+    print(f"grading contained / --uncontained   : {c:5.2f} s / {u:5.2f} s  ({c - u:+5.2f} s, {share:+4.1f}%)")
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp)
+        bare = [sys.executable, "-c", "pass"]
+        wrapped = kernel_command(bare, scratch=scratch, read=readable_roots(CHECKS), memory=4 * 1024**3, contain=True)
+        plain = statistics.median(_timed(bare)[0] for _ in range(5))
+        launcher = statistics.median(_timed(wrapped)[0] for _ in range(5))
+    per_kernel = launcher - plain
+    print(
+        f"launcher start per kernel           : {per_kernel * 1000:6.0f} ms "
+        f"({100 * 2 * per_kernel / c:4.1f}% of grading this two-notebook submission; aim < 5%)"
+    )
+
+
 def main() -> None:
     if shutil.which("jupyter", path=str(BIN)) is None:
         print("jupyter is not installed in this environment: run `make bench` (it sets up .venv)")
@@ -149,6 +180,7 @@ def main() -> None:
     dead_kernel_detection()
     check_latency()
     peak_memory()
+    containment_cost()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Start a learner's kernel contained: ``python -m grader.grade._contain [options] -- COMMAND...``.
+"""Start a learner's kernel contained: ``python -S -E .../_contain.py [options] -- COMMAND...``.
 
 Before it becomes ``COMMAND`` (by ``exec``, so the kernel keeps this process id), the launcher
 
@@ -23,7 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from grader.grade import _landlock
+if __package__:
+    from grader.grade import _landlock
+else:  # started as a script by kernel_command: no package (and no site) to import, a fast start
+    import _landlock  # type: ignore[no-redef]
 
 __all__ = ["DEFAULT_MEMORY", "Containment", "containment", "kernel_command", "main", "readable_roots"]
 
@@ -91,7 +94,16 @@ def kernel_command(
     command: Sequence[str], *, scratch: Path, read: Sequence[Path], memory: int, contain: bool
 ) -> list[str]:
     """``command`` wrapped in the launcher (``read`` is what the kernel may read besides ``scratch``)."""
-    args = [sys.executable, "-m", "grader.grade._contain", "--scratch", str(scratch), "--memory", str(memory)]
+    args = [
+        sys.executable,
+        "-S",
+        "-E",
+        str(Path(__file__).resolve()),
+        "--scratch",
+        str(scratch),
+        "--memory",
+        str(memory),
+    ]
     args += ["--log", str(scratch / "kernel.log")]
     if contain:
         for path in read:

@@ -10,7 +10,6 @@ it can be joined. It cannot be undone. The numbers come from ``linux/landlock.h`
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import platform
 import sys
@@ -56,7 +55,7 @@ class _PathBeneathAttr(ctypes.Structure):
 
 
 def _libc() -> ctypes.CDLL:
-    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    return ctypes.CDLL(None, use_errno=True)  # the C library the interpreter runs on
 
 
 def _numbers() -> tuple[int, int, int] | None:

@@ -173,3 +173,42 @@ def test_the_runner_environment_is_minimal(tmp_path: Path, monkeypatch: pytest.M
     assert TOKEN not in env.values() and "AWS_SECRET_ACCESS_KEY" not in env
     assert env["HOME"].startswith(str(tmp_path)) and env["WEEKFOUR_GRADING"] == "1"
     assert env["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).parent)
+
+
+def _contained(tmp_path: Path, code: str, *, memory: int = 0, read: tuple[Path, ...] = ()) -> tuple[int, str]:
+    from grader.grade._contain import kernel_command, readable_roots
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir(exist_ok=True)
+    command = kernel_command(
+        [sys.executable, "-c", code], scratch=scratch, read=readable_roots(read), memory=memory, contain=True
+    )
+    proc = subprocess.run(command, env=minimal_env(scratch, {}), timeout=60, check=False)
+    return proc.returncode, (scratch / "kernel.log").read_text()
+
+
+def test_the_memory_ceiling_fails_a_bomb_quickly(tmp_path: Path) -> None:
+    code, log = _contained(tmp_path, "bytearray(3 * 1024**3)", memory=1024**3)
+    assert code != 0 and "MemoryError" in log
+
+
+@contained_only
+def test_a_contained_process_reads_only_the_environment_and_writes_only_its_scratch(tmp_path: Path) -> None:
+    secret = tmp_path / "solutions.txt"
+    secret.write_text("the answer")
+    probe = (
+        "import os, socket\n"
+        "def can(f):\n"
+        "    try:\n"
+        "        f(); return 'yes'\n"
+        "    except OSError:\n"
+        "        return 'no'\n"
+        f"print('read', can(lambda: open({str(secret)!r}).read()))\n"
+        "print('proc', can(lambda: open(f'/proc/{os.getppid()}/cmdline').read()))\n"
+        f"print('write', can(lambda: open({str(tmp_path / 'out.txt')!r}, 'w')))\n"
+        "print('scratch', can(lambda: open('mine.txt', 'w')))\n"
+        "print('tcp', can(lambda: socket.create_connection(('127.0.0.1', 9), timeout=1)))\n"
+    )
+    code, log = _contained(tmp_path, f"import os; os.chdir({str(tmp_path / 'scratch')!r})\n" + probe)
+    assert code == 0, log
+    assert log.split() == ["read", "no", "proc", "no", "write", "no", "scratch", "yes", "tcp", "no"]
