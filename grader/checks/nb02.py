@@ -346,18 +346,19 @@ def never_crosses_the_day_cap(ns: Namespace) -> None:
         )
     if counting.sent != len(sb.log):
         raise CheckFailed("every request your transport forwards must reach the provider once")
-    _expect_fields(refusal, "the day refusal", limit=cap, spent=spent, estimate=worst)
+    estimate = float(ns.function("worst_case_cost")(agent.request_body(agent.last), sb.catalog))
+    _expect_fields(refusal, "the day refusal", limit=cap, spent=spent, estimate=estimate)
     if not seen or not _close(seen[0], sb.log[0].cost_usd):
         raise CheckFailed(
             "on_spend should be called after each charged request with the day's total",
             expected=round(sb.log[0].cost_usd, 8),
             got=seen[0] if seen else "never called",
         )
-    if len(seen) != len(sb.log) + 1 or not _close(seen[-1], spent + worst):
+    if len(seen) != len(sb.log) + 1 or not _close(seen[-1], spent + estimate):
         raise CheckFailed(
             f"after {len(sb.log)} charged requests and one day refusal, on_spend should have been called "
             f"{len(sb.log) + 1} times, the last with the total the refused request would have brought",
-            expected=f"{len(sb.log) + 1} calls, the last {spent + worst:.8f}",
+            expected=f"{len(sb.log) + 1} calls, the last {spent + estimate:.8f}",
             got=f"{len(seen)} calls, the last {seen[-1]:.8f}",
             hint="The day's 100% alert can only fire if someone hears about the total that would have crossed the "
             "cap: tell on_spend before you refuse for the day.",
@@ -564,7 +565,7 @@ def charges_what_each_response_cost(ns: Namespace) -> None:
         )
 
 
-@exercise("2.2", points=1, hidden=True)
+@exercise("2.2", points=1, hidden=True, rules=["2.2/errors-cost-nothing", "2.2/day-rollover"])
 def charges_what_the_provider_billed(ns: Namespace) -> None:
     sb = sandbox(seed=ns.rng.randrange(1000))
     sb.provider.add_fault(FaultWindow(0.0, 0.03, "rate_limit", retry_after=1.0))
@@ -916,7 +917,7 @@ def fits_history_with_room_for_the_answer(ns: Namespace) -> None:
         )
 
 
-@exercise("2.4", points=1, hidden=True)
+@exercise("2.4", points=1, hidden=True, rules=["2.4/history-no-orphan-tool"])
 def never_orphans_tool_results(ns: Namespace) -> None:
     fit_history = ns.function("fit_history")
     messages = _conversation(ns, 10)
@@ -1026,7 +1027,7 @@ def budget_refusal_becomes_an_answer(ns: Namespace) -> None:
                 got=f"finished={reply.finished}, answer={reply.answer!r}, tickets={len(_tickets(sb)) - before}",
             )
         refusal = BudgetExceeded(scope, limit=5.0, spent=4.99, estimate=0.02)  # type: ignore[arg-type]
-        if refusal.user_message not in reply.answer or "$" in reply.answer or "budget" in reply.answer.lower():
+        if refusal.user_message not in reply.answer or "$" in reply.answer:
             raise CheckFailed(
                 f"a per-{scope} refusal should reach the customer as its user_message, without prices or internals",
                 expected=refusal.user_message,
@@ -1097,7 +1098,7 @@ def guards_the_input_and_the_history(ns: Namespace) -> None:
         )
 
 
-@exercise("2.5", points=1, hidden=True)
+@exercise("2.5", points=1, hidden=True, rules=["2.5/input-guarded", "2.5/history-fitted"])
 def answers_the_paste_and_the_long_chat(ns: Namespace) -> None:
     sb = sandbox(seed=ns.rng.randrange(1000))
     agent = _guarded(ns, sb)
