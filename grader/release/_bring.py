@@ -53,7 +53,9 @@ def _generated(source: str, sources: Sequence[str]) -> str:
             break
         header.append(line)
     body = "\n\n\n".join(_unmarked(s) for s in sources)
-    return "\n".join([*header, BEGIN, body, END])
+    # ruff's layout: two blank lines between a function's body and the top-level comment that ends the region
+    gap = "\n\n" if body.splitlines() and body.splitlines()[-1][:1].isspace() else ""
+    return "\n".join([*header, BEGIN, body + gap, END])
 
 
 def fill_brought(nb: Notebook, folder: Path) -> list[str]:

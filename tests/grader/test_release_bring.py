@@ -39,7 +39,7 @@ def test_a_bringing_cell_is_the_named_solution_cells_whole_between_one_pair_of_m
     assert fill_brought(nb, tmp_path) == ["9.1"]
     assert nb["cells"][0]["source"] == (
         "# Paste a and b from notebook 01.\n### BEGIN SOLUTION\n"
-        "def b():\n    return 2\n\n\ndef a():\n    return 1\n### END SOLUTION"
+        "def b():\n    return 2\n\n\ndef a():\n    return 1\n\n\n### END SOLUTION"
     )
     assert fill_brought(nb, tmp_path) == [], "a generated cell is stable"
 
