@@ -68,11 +68,15 @@ class Equivalents:
         return cls(reasons)
 
     def reason(self, mutant: Mutant) -> str | None:
-        key = mutant_key(mutant)
-        found = self.reasons.get(key)
-        if found is not None:
-            self.used.add(key)
-        return found
+        """Why ``mutant`` is equivalent, or None. A mutant of a generated cell (one that brings in other exercises'
+        solutions) matches the entries of those exercises too: it is the same line."""
+        exercise, before, after = mutant_key(mutant)
+        for key in [(exercise, before, after), *((e, before, after) for e in mutant.brings)]:
+            found = self.reasons.get(key)
+            if found is not None:
+                self.used.add(key)
+                return found
+        return None
 
     def stale(self, exercises: set[str]) -> list[tuple[str, str, str]]:
         """Entries of these exercises that matched no mutant (the solution changed under them)."""

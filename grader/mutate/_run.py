@@ -47,6 +47,7 @@ class Mutant:
     position: int  # of the cell among the executed cells of the solved notebook
     source: str  # the cell's original source
     edit: Edit
+    brings: tuple[str, ...] = ()  # a generated cell's source exercises: their reviewed equivalents hold here too
 
     @property
     def mutated(self) -> str:
@@ -128,7 +129,7 @@ def mutants_of(solved: SolvedNotebook, exercise: str) -> list[Mutant]:
     """Every mutant of the solution cells of ``exercise``, in cell then source order."""
     found = []
     for cell in solved.cells_of(exercise):
-        found += [Mutant(exercise, cell.position, cell.source, e) for e in edits_of(cell.source)]
+        found += [Mutant(exercise, cell.position, cell.source, e, cell.brings) for e in edits_of(cell.source)]
     return found
 
 

@@ -16,6 +16,7 @@ from typing import Any, Final
 
 from grader._cells import exercise_id, is_code, is_solution
 from grader._nbio import load_notebook
+from grader.release._bring import brings
 
 __all__ = ["SolutionCell", "SolvedNotebook", "find_solution"]
 
@@ -36,6 +37,7 @@ class SolutionCell:
     position: int
     exercise: str
     source: str
+    brings: tuple[str, ...] = ()  # the exercises this cell is generated from (release step _bring), if any
 
 
 def find_solution(folder: Path, number: int) -> Path:
@@ -60,7 +62,9 @@ class SolvedNotebook:
         chosen = [code[0], *(c for c in code[1:] if is_solution(c) or (also and c["source"].startswith(also)))]
         self.sources: tuple[str, ...] = tuple(c["source"] for c in chosen)
         self.solution_cells: tuple[SolutionCell, ...] = tuple(
-            SolutionCell(i, exercise_id(c) or "", c["source"]) for i, c in enumerate(chosen) if is_solution(c)
+            SolutionCell(i, exercise_id(c) or "", c["source"], tuple(brings(c)))
+            for i, c in enumerate(chosen)
+            if is_solution(c)
         )
 
     @functools.cached_property
