@@ -6,12 +6,13 @@ from grader.grade._cohort import default_jobs, grade_cohort
 from grader.grade._contain import DEFAULT_MEMORY, containment
 from grader.grade._execute import Limits
 from grader.grade._graded_copy import make_graded_copy
-from grader.grade._results import ExerciseScore, NotebookScore, SubmissionScore
+from grader.grade._results import ExerciseScore, IntegrityFlag, NotebookScore, SubmissionScore
 from grader.grade._submission import Submission, find_submission, grade_submission
 
 __all__ = [
     "DEFAULT_MEMORY",
     "ExerciseScore",
+    "IntegrityFlag",
     "Limits",
     "NotebookScore",
     "Submission",
