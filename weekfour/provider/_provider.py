@@ -46,7 +46,7 @@ from weekfour.provider._limits import RateLimiter, retry_headers
 from weekfour.provider._log import LogEntry, RequestLog
 from weekfour.provider._render import completion_body, shape_turn, sse_chunks
 from weekfour.provider._sse import ClockedStream
-from weekfour.provider._wire import parse_chat_request
+from weekfour.provider._wire import choices_wanted, parse_chat_request
 from weekfour.tokens import count_message_tokens
 from weekfour.types import ChatModel, FaultWindow, LatencyProfile, ModelSpec, TurnContext
 
@@ -61,6 +61,10 @@ ERROR_LATENCY_S = 0.04  # errors come back fast
 CONNECT_ERROR_LATENCY_S = 0.01
 NO_READ_TIMEOUT_HANG_S = 600.0  # a hung call with no client read timeout: give up after the SDK's default
 DEFAULT_FAULT_RETRY_AFTER_S = 1.0
+# The budget every account has when no limit is configured (the x-ratelimit-* headers report it on every answer):
+# generous enough that the course's own traffic never meets it, as a paid tier's limits are for one shop.
+DEFAULT_RPM = 30_000
+DEFAULT_TPM = 150_000_000
 
 _B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _IN_ASYNC: contextvars.ContextVar[bool] = contextvars.ContextVar("weekfour_provider_async", default=False)
@@ -112,6 +116,8 @@ class MockProvider:
         rpm_limit: int | None = None,
         tpm_limit: int | None = None,
     ) -> None:
+        """``rpm_limit`` / ``tpm_limit``: the account's limits per minute (None: the default budget,
+        ``DEFAULT_RPM`` / ``DEFAULT_TPM``); either way every answer carries its ``x-ratelimit-*`` headers."""
         self.model = model
         self.clock = clock if clock is not None else SimClock()
         self.catalog = catalog if catalog is not None else default_catalog()
@@ -328,23 +334,29 @@ class MockProvider:
                 raise context_length_exceeded(window, prompt_tokens, explicit)
             ceiling = explicit
 
-        limit_headers: dict[str, str] = {}
-        if self.rpm_limit is not None or self.tpm_limit is not None:
-            limiter = self._limiters.get(spec.id)
-            if limiter is None:
-                limiter = self._limiters[spec.id] = RateLimiter(self.rpm_limit, self.tpm_limit)
-            limiter.admit(now, prompt_tokens + (explicit or 0), spec.id)
-            limit_headers = limiter.headers(now)
+        limiter = self._limiters.get(spec.id)
+        if limiter is None:
+            rpm = self.rpm_limit if self.rpm_limit is not None else DEFAULT_RPM
+            tpm = self.tpm_limit if self.tpm_limit is not None else DEFAULT_TPM
+            limiter = self._limiters[spec.id] = RateLimiter(rpm, tpm)
+        limiter.admit(now, prompt_tokens + (explicit or 0), spec.id)
+        limit_headers = limiter.headers(now)
 
-        ctx = TurnContext(now=now, spec=spec, rng=random.Random(f"{self.seed}:{req.seed}:{self._n}"))
-        turn = self.model.respond(req, ctx)
-        shaped = shape_turn(turn, ceiling, req.stop)
+        # n choices: each one sample of the model (the first draws what a single answer would), billed as the API
+        # bills them: the prompt once, the completion tokens of every choice.
+        shaped = []
+        for index in range(choices_wanted(req)):
+            key = f"{self.seed}:{req.seed}:{self._n}" + (f":{index}" if index else "")
+            turn = self.model.respond(req, TurnContext(now=now, spec=spec, rng=random.Random(key)))
+            shaped.append(shape_turn(turn, ceiling, req.stop))
+        completion_tokens = sum(s.completion_tokens for s in shaped)
+        longest = max(s.completion_tokens for s in shaped)
 
         entry.prompt_tokens = prompt_tokens
-        entry.completion_tokens = shaped.completion_tokens
-        entry.finish_reason = shaped.finish_reason
+        entry.completion_tokens = completion_tokens
+        entry.finish_reason = shaped[0].finish_reason
         entry.cost_usd = (
-            prompt_tokens * spec.usd_per_1m_input + shaped.completion_tokens * spec.usd_per_1m_output
+            prompt_tokens * spec.usd_per_1m_input + completion_tokens * spec.usd_per_1m_output
         ) / 1_000_000
 
         m = self._jitter()
@@ -363,7 +375,7 @@ class MockProvider:
         }
 
         if not req.stream:
-            total = ttft + per_token * shaped.completion_tokens
+            total = ttft + per_token * longest  # the choices are written side by side
             if read_timeout is not None and total > read_timeout:
                 # The server finishes (and bills) the answer; the client stopped listening at its read timeout.
                 return self._timed_out(request, entry, read_timeout)

@@ -178,17 +178,11 @@ def _tool_call_body(call: ToolCall) -> dict[str, Any]:
     return {"id": call.id, "type": "function", "function": {"name": call.name, "arguments": call.arguments}}
 
 
-def completion_body(
-    *,
-    completion_id: str,
-    created: int,
-    snapshot: str,
-    fingerprint: str,
-    shaped: Shaped,
-    prompt_tokens: int,
-    logprobs: bool,
-    top_logprobs: int,
-) -> dict[str, Any]:
+def _choices(shaped: Shaped | list[Shaped]) -> list[Shaped]:
+    return [shaped] if isinstance(shaped, Shaped) else list(shaped)
+
+
+def _message_choice(index: int, shaped: Shaped, logprobs: bool, top_logprobs: int) -> dict[str, Any]:
     message: dict[str, Any] = {
         "role": "assistant",
         "content": shaped.content,
@@ -203,13 +197,29 @@ def completion_body(
             "content": [logprob_entry(t, p, top_logprobs) for t, p in shaped.tokens] if shaped.content else None,
             "refusal": None,
         }
+    return {"index": index, "message": message, "logprobs": lp, "finish_reason": shaped.finish_reason}
+
+
+def completion_body(
+    *,
+    completion_id: str,
+    created: int,
+    snapshot: str,
+    fingerprint: str,
+    shaped: Shaped | list[Shaped],
+    prompt_tokens: int,
+    logprobs: bool,
+    top_logprobs: int,
+) -> dict[str, Any]:
+    """The ``chat.completion`` object: one choice per shaped turn; usage counts the prompt once, every completion."""
+    choices = _choices(shaped)
     return {
         "id": completion_id,
         "object": "chat.completion",
         "created": created,
         "model": snapshot,
-        "choices": [{"index": 0, "message": message, "logprobs": lp, "finish_reason": shaped.finish_reason}],
-        "usage": usage_body(prompt_tokens, shaped.completion_tokens),
+        "choices": [_message_choice(i, c, logprobs, top_logprobs) for i, c in enumerate(choices)],
+        "usage": usage_body(prompt_tokens, sum(c.completion_tokens for c in choices)),
         "service_tier": "default",
         "system_fingerprint": fingerprint,
     }
@@ -222,13 +232,32 @@ def _event(payload: dict[str, Any]) -> bytes:
 DONE = b"data: [DONE]\n\n"
 
 
+def _deltas(shaped: Shaped, logprobs: bool, top_logprobs: int) -> list[tuple[dict[str, Any], str | None, Any]]:
+    """One choice's stream after its role chunk: ``(delta, finish_reason, logprobs)`` per event, finish last."""
+    out: list[tuple[dict[str, Any], str | None, Any]] = []
+    if shaped.refusal is not None:
+        out.extend(({"refusal": tok}, None, None) for tok in split_tokens(shaped.refusal))
+    for tok, p in shaped.tokens:
+        lp = {"content": [logprob_entry(tok, p, top_logprobs)], "refusal": None} if logprobs else None
+        out.append(({"content": tok}, None, lp))
+    for index, call in enumerate(shaped.tool_calls):
+        start = {"index": index, "id": call.id, "type": "function", "function": {"name": call.name, "arguments": ""}}
+        out.append(({"tool_calls": [start]}, None, None))
+        out.extend(
+            ({"tool_calls": [{"index": index, "function": {"arguments": tok}}]}, None, None)
+            for tok in split_tokens(call.arguments)
+        )
+    out.append(({}, shaped.finish_reason, None))
+    return out
+
+
 def sse_chunks(
     *,
     completion_id: str,
     created: int,
     snapshot: str,
     fingerprint: str,
-    shaped: Shaped,
+    shaped: Shaped | list[Shaped],
     prompt_tokens: int,
     logprobs: bool,
     top_logprobs: int,
@@ -238,7 +267,8 @@ def sse_chunks(
     """The stream as ``(delay_before_s, event_bytes)``: role, content deltas, tool-call deltas, finish, usage, DONE.
 
     The first token leaves at the stream's start (its TTFT is spent before the headers); each further token waits
-    ``per_token_s``, and so does the final chunk.
+    ``per_token_s``, and so does the final chunk. With ``n`` choices every choice has its own role chunk and deltas
+    (each chunk names its choice's ``index``); the choices are written side by side, one token of each per step.
     """
     head = {
         "id": completion_id,
@@ -250,33 +280,24 @@ def sse_chunks(
     }
     usage_null = {"usage": None} if include_usage else {}
 
-    def chunk(delta: dict[str, Any], finish: str | None = None, lp: dict[str, Any] | None = None) -> bytes:
-        choice = {"index": 0, "delta": delta, "logprobs": lp, "finish_reason": finish}
+    def chunk(index: int, delta: dict[str, Any], finish: str | None = None, lp: Any = None) -> bytes:
+        choice = {"index": index, "delta": delta, "logprobs": lp, "finish_reason": finish}
         return _event({**head, "choices": [choice], **usage_null})
 
-    out: list[tuple[float, bytes]] = [(0.0, chunk({"role": "assistant", "content": "", "refusal": None}))]
-    first = True
-
-    def gap() -> float:
-        nonlocal first
-        if first:
-            first = False
-            return 0.0
-        return per_token_s
-
-    if shaped.refusal is not None:
-        for tok in split_tokens(shaped.refusal):
-            out.append((gap(), chunk({"refusal": tok})))
-    for tok, p in shaped.tokens:
-        lp = {"content": [logprob_entry(tok, p, top_logprobs)], "refusal": None} if logprobs else None
-        out.append((gap(), chunk({"content": tok}, lp=lp)))
-    for index, call in enumerate(shaped.tool_calls):
-        start = {"index": index, "id": call.id, "type": "function", "function": {"name": call.name, "arguments": ""}}
-        out.append((gap(), chunk({"tool_calls": [start]})))
-        for tok in split_tokens(call.arguments):
-            out.append((per_token_s, chunk({"tool_calls": [{"index": index, "function": {"arguments": tok}}]})))
-    out.append((per_token_s if not first else 0.0, chunk({}, shaped.finish_reason)))
+    choices = _choices(shaped)
+    out: list[tuple[float, bytes]] = [
+        (0.0, chunk(i, {"role": "assistant", "content": "", "refusal": None})) for i in range(len(choices))
+    ]
+    streams = [_deltas(c, logprobs, top_logprobs) for c in choices]
+    for step in range(max(len(s) for s in streams)):
+        delay = 0.0 if step == 0 else per_token_s
+        for i, events in enumerate(streams):
+            if step < len(events):
+                delta, finish, lp = events[step]
+                out.append((delay, chunk(i, delta, finish, lp)))
+                delay = 0.0
     if include_usage:
-        out.append((0.0, _event({**head, "choices": [], "usage": usage_body(prompt_tokens, shaped.completion_tokens)})))
+        usage = usage_body(prompt_tokens, sum(c.completion_tokens for c in choices))
+        out.append((0.0, _event({**head, "choices": [], "usage": usage})))
     out.append((0.0, DONE))
     return out

@@ -12,7 +12,7 @@ from typing import Any
 from weekfour.provider._errors import ApiError
 from weekfour.types import ChatRequest
 
-__all__ = ["parse_chat_request"]
+__all__ = ["MAX_N", "choices_wanted", "parse_chat_request"]
 
 _ROLES = ("system", "developer", "user", "assistant", "tool", "function")
 
@@ -28,7 +28,6 @@ _IGNORED_FIELDS = frozenset(
         "parallel_tool_calls",
         "service_tier",
         "top_p",
-        "n",
         "modalities",
         "audio",
         "prediction",
@@ -40,6 +39,8 @@ _IGNORED_FIELDS = frozenset(
         "web_search_options",
         "functions",
         "function_call",
+        "moderation",  # no moderation runs offline
+        "prompt_cache_options",  # nothing is cached: cached_tokens stays 0
     }
 )
 _READ_FIELDS = frozenset(
@@ -58,8 +59,10 @@ _READ_FIELDS = frozenset(
         "seed",
         "temperature",
         "stop",
+        "n",
     }
 )
+MAX_N = 128
 
 _NOT_JSON = (
     "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library "
@@ -154,6 +157,17 @@ def _check_messages(messages: Any) -> list[dict[str, Any]]:
             raise _invalid_type(f"{where}.content", "one of a string or array of objects", content)
         if content is None and role in ("system", "developer", "user", "tool"):
             raise _missing(f"{where}.content")
+        if (
+            role == "assistant"
+            and content is None
+            and not any(msg.get(k) for k in ("tool_calls", "function_call", "refusal", "audio"))
+        ):
+            raise ApiError(
+                400,
+                "Invalid value for 'content': expected a string, got null.",
+                param=f"messages.[{i}].content",
+                code="invalid_value",
+            )
         if role == "tool" and not isinstance(msg.get("tool_call_id"), str):
             raise _missing(f"{where}.tool_call_id")
         calls = msg.get("tool_calls")
@@ -168,7 +182,50 @@ def _check_messages(messages: Any) -> list[dict[str, Any]]:
                     raise _missing(f"{where}.tool_calls[{j}].function.name")
                 if not isinstance(fn.get("arguments"), str):
                     raise _invalid_type(f"{where}.tool_calls[{j}].function.arguments", "a string", fn.get("arguments"))
+                if not isinstance(call.get("id"), str):
+                    raise _missing(f"{where}.tool_calls[{j}].id")
+    _check_sequence(messages)
     return messages
+
+
+_TOOL_WITHOUT_CALL = (
+    "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'."
+)
+_CALLS_WITHOUT_TOOL = (
+    "An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. "
+    "The following tool_call_ids did not have response messages: {ids}"
+)
+
+
+def _check_sequence(messages: list[dict[str, Any]]) -> None:
+    """Tool results answer the calls of the assistant message just before them, every call, before anything else.
+
+    The API's own words and ``param`` (``messages.[i].role``, with its dot): a ``tool`` message that answers no call
+    of the preceding assistant ``tool_calls`` message, and an assistant ``tool_calls`` message whose calls are not all
+    answered before the next message that is not a tool result, are 400 ``invalid_request_error``.
+    """
+    pending: dict[str, None] = {}  # call ids still unanswered, in the order they were made
+    open_at: int | None = None  # index of the assistant message whose calls the tool messages may answer
+
+    def unanswered(at: int) -> ApiError:
+        return ApiError(400, _CALLS_WITHOUT_TOOL.format(ids=", ".join(pending)), param=f"messages.[{at}].role")
+
+    for i, msg in enumerate(messages):
+        if msg["role"] == "tool":
+            call_id = msg["tool_call_id"]
+            if open_at is None or call_id not in pending:
+                raise ApiError(400, _TOOL_WITHOUT_CALL, param=f"messages.[{i}].role")
+            del pending[call_id]
+            continue
+        if pending:
+            raise unanswered(open_at if open_at is not None else i)
+        open_at = None
+        calls = msg.get("tool_calls") if msg["role"] == "assistant" else None
+        if calls:
+            open_at = i
+            pending = {str(c.get("id")): None for c in calls}
+    if pending:
+        raise unanswered(open_at if open_at is not None else len(messages) - 1)
 
 
 def _check_tools(tools: Any) -> list[dict[str, Any]] | None:
@@ -256,6 +313,12 @@ def _check_stop(stop: Any) -> list[str] | None:
     raise _invalid_type("stop", "one of a string or array of strings", stop)
 
 
+def choices_wanted(request: ChatRequest) -> int:
+    """``n``, validated by :func:`parse_chat_request`: how many choices the answer carries (1 when unset)."""
+    n = request.raw.get("n")
+    return n if isinstance(n, int) and n > 1 else 1
+
+
 def parse_chat_request(content: bytes) -> ChatRequest:
     """Validate a Chat Completions body the way the API does; raise :class:`ApiError` (400) when it would."""
     try:
@@ -312,9 +375,7 @@ def parse_chat_request(content: bytes) -> ChatRequest:
                 "Invalid 'temperature': decimal out of range. Expected a value between 0 and 2, but got "
                 f"{temperature}.",
             )
-    n = body.get("n")
-    if n is not None and n != 1:
-        raise _invalid_value("n", f"Invalid 'n': the mock provider answers with one choice; send n=1 (got {n!r}).")
+    _opt_int(body, "n", minimum=1, maximum=MAX_N)  # the provider answers with that many choices
 
     return ChatRequest(
         model=model,
