@@ -103,7 +103,7 @@ def check(exercise_id: str) -> None:
     if not specs:
         print(f"Exercise {exercise_id} has no public checks: the grader checks it (run `make grade`).")
         return
-    later = info.max_points - sum(c.points for c in specs)
+    later = info.full_points - sum(c.points for c in specs)
     result = run_exercise(exercise_id, info.title, specs, _user_namespace(1), seed=new_seed(), later=later)
     _show(text_result(result), html_result(result))
     if not result.passed:
@@ -146,7 +146,7 @@ def progress_results(
     results = []
     for ex in exercises.values():
         public = ex.selected(include_hidden=False)
-        later = ex.max_points - sum(c.points for c in public)
+        later = ex.full_points - sum(c.points for c in public)
         results.append(run_exercise(ex.id, ex.title, public, user_ns, seed=seed, later=later))
     return results
 

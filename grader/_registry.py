@@ -1,14 +1,21 @@
-"""Where checks come from: ``grader/checks/nbNN.py`` plus ``nbNN.py`` in private checks folders.
+"""Where checks come from: ``grader/checks/nbNN.py`` plus ``nbNN.py`` in checks folders.
 
-The folders come from ``--checks DIR`` (grader CLI) and the ``WEEKFOUR_CHECKS`` environment variable (several folders
-separated by ``os.pathsep``); the grader passes the same variable to the kernel it runs, so the graded notebook sees the
-same checks. Modules are loaded lazily, one notebook at a time, so a broken module only affects its own notebook.
+The public checks are ``grader/checks/nbNN.py``. The course repository keeps its hidden checks apart, in
+``instructor/checks/nbNN.py`` beside the ``grader`` package, loaded whenever that folder exists (the learner
+template has none). More folders come from ``--checks DIR`` (grader CLI) and the ``WEEKFOUR_CHECKS`` environment
+variable (several folders separated by ``os.pathsep``); the grader passes every folder to the kernel it runs in that
+variable, so the graded notebook sees the same checks. Modules are loaded lazily, one notebook at a time, so a broken
+module only affects its own notebook.
+
+Without its hidden checks an exercise is worth less here than at grading: ``grader/checks/points.json`` (written by
+``python -m grader release``) states each exercise's full points, so ``check()`` can say how many points grading holds.
 """
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
+import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
@@ -19,9 +26,22 @@ from typing import Final
 
 from grader._api import CheckSpec, exercise_notebook, spec_of
 
-__all__ = ["CHECKS_ENV", "CheckRegistry", "ChecksError", "ExerciseInfo", "module_name"]
+__all__ = [
+    "CHECKS_ENV",
+    "INSTRUCTOR_CHECKS",
+    "POINTS_TABLE",
+    "CheckRegistry",
+    "ChecksError",
+    "ExerciseInfo",
+    "module_name",
+    "read_points_table",
+]
 
 CHECKS_ENV: Final = "WEEKFOUR_CHECKS"
+# The course repository's hidden checks: beside the grader package, absent from the learner template.
+INSTRUCTOR_CHECKS: Final = Path(__file__).resolve().parents[1] / "instructor" / "checks"
+# Every exercise's full points, public and hidden checks together (``python -m grader release`` writes it).
+POINTS_TABLE: Final = Path(__file__).resolve().parent / "checks" / "points.json"
 
 
 class ChecksError(Exception):
@@ -39,6 +59,7 @@ class ExerciseInfo:
 
     id: str
     checks: list[CheckSpec] = field(default_factory=list)
+    stated: int | None = None  # the full points the points table states, when the course has one
 
     @property
     def title(self) -> str | None:
@@ -46,7 +67,14 @@ class ExerciseInfo:
 
     @property
     def max_points(self) -> int:
+        """What the checks loaded here are worth: the most a grading run here can award."""
         return sum(c.points for c in self.checks)
+
+    @property
+    def full_points(self) -> int:
+        """What the exercise is worth at the course's grading: its heading's points. More than :attr:`max_points`
+        where hidden checks are absent (the learner template), by the points table."""
+        return max(self.max_points, self.stated or 0)
 
     def selected(self, *, include_hidden: bool) -> list[CheckSpec]:
         return [c for c in self.checks if include_hidden or not c.hidden]
@@ -57,18 +85,46 @@ def _dirs_from_env() -> list[Path]:
     return [Path(p) for p in raw.split(os.pathsep) if p.strip()]
 
 
+def read_points_table(path: Path = POINTS_TABLE) -> dict[str, int]:
+    """``{"1.2": 5, ...}`` from a points table, or ``{}`` when there is none (a course without one)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise ChecksError(
+            f"{path} is not a points table ({exc}): run `python -m grader release` to rewrite it"
+        ) from exc
+    table = data.get("exercises") if isinstance(data, dict) else None
+    if not isinstance(table, dict):
+        raise ChecksError(f"{path} has no exercises table: run `python -m grader release` to rewrite it")
+    return {str(k): int(v) for k, v in table.items()}
+
+
 class CheckRegistry:
     """Finds and loads check modules; answers "which checks does exercise X have?"."""
 
-    def __init__(self, extra_dirs: Iterable[Path | str] = (), *, builtin: bool = True, use_env: bool = True) -> None:
+    def __init__(
+        self,
+        extra_dirs: Iterable[Path | str] = (),
+        *,
+        builtin: bool = True,
+        use_env: bool = True,
+        instructor: bool | None = None,
+    ) -> None:
+        """``builtin``: load ``grader/checks`` (and read its points table); ``instructor`` (default: as ``builtin``):
+        load ``instructor/checks`` when it exists; ``use_env``: add the folders of ``WEEKFOUR_CHECKS``."""
         dirs = [Path(d) for d in extra_dirs]
         if use_env:
-            dirs += [d for d in _dirs_from_env() if d not in dirs]
+            dirs += _dirs_from_env()
         for d in dirs:
             if not d.is_dir():
                 raise ChecksError(f"checks folder {d} does not exist: pass an existing folder to --checks")
-        self.dirs: tuple[Path, ...] = tuple(d.resolve() for d in dirs)
+        if (builtin if instructor is None else instructor) and INSTRUCTOR_CHECKS.is_dir():
+            dirs.insert(0, INSTRUCTOR_CHECKS)
+        self.dirs: tuple[Path, ...] = tuple(dict.fromkeys(d.resolve() for d in dirs))
         self.builtin = builtin
+        self._points: dict[str, int] | None = None
         self._cache: dict[int, tuple[tuple[tuple[str, float], ...], list[CheckSpec]]] = {}
 
     def env_value(self) -> str:
@@ -96,11 +152,20 @@ class CheckRegistry:
         self._cache[notebook] = (stamp, specs)
         return specs
 
+    def points_table(self) -> dict[str, int]:
+        """The full points of every exercise as ``grader/checks/points.json`` states them (``{}`` without it)."""
+        if self._points is None:
+            self._points = read_points_table() if self.builtin else {}
+        return self._points
+
     def exercises(self, notebook: int) -> dict[str, ExerciseInfo]:
         """The notebook's exercises by id, in the order their first check was declared."""
         found: dict[str, ExerciseInfo] = {}
+        table = self.points_table()
         for spec in self.checks(notebook):
-            found.setdefault(spec.exercise, ExerciseInfo(spec.exercise)).checks.append(spec)
+            found.setdefault(spec.exercise, ExerciseInfo(spec.exercise, stated=table.get(spec.exercise))).checks.append(
+                spec
+            )
         return found
 
     def rules(self, notebook: int) -> dict[str, str]:

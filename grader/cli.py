@@ -93,10 +93,11 @@ def _mutants(args: argparse.Namespace) -> int:
 
 
 def _release(args: argparse.Namespace) -> int:
-    from grader.release import release
+    from grader.release import course_points_table, release
 
     registry = CheckRegistry(args.checks)
-    report = release(args.source, args.dest, registry=registry, check=args.check)
+    points = course_points_table(args.source)
+    report = release(args.source, args.dest, registry=registry, check=args.check, points=points)
     if report.problems:
         print("The build stopped on authoring mistakes:", file=sys.stderr)
         for problem in report.problems:

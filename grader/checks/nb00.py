@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from grader.checks import CheckFailed, Namespace, exercise
 
-__all__ = ["RULES", "ask_status_hidden", "ask_status_matches_the_shop"]
+__all__ = ["RULES", "ask_status_matches_the_shop"]
 
 RULES = {
     "0.1/asks-the-agent": "ask_status asks the agent (agent.ask) about the order, never the shop's database",
@@ -49,8 +49,3 @@ def _try_orders(ns: Namespace, n: int) -> None:
 )
 def ask_status_matches_the_shop(ns: Namespace) -> None:
     _try_orders(ns, 3)
-
-
-@exercise("0.1", points=1, hidden=True, rules=["0.1/asks-the-agent", "0.1/returns-status"])
-def ask_status_hidden(ns: Namespace) -> None:
-    _try_orders(ns, 5)

@@ -27,14 +27,9 @@ __all__ = [
     "errors_stay_in_their_slot",
     "expires_and_never_caches_failures",
     "failed_jobs_are_kept_and_retried",
-    "fan_out_on_unseen_batches",
     "hits_on_the_same_question",
-    "many_workers_through_an_outage",
-    "percentile_and_summary_on_unseen_logs",
     "percentile_interpolates_linearly",
     "reads_the_event_stream_as_sent",
-    "replays_an_unseen_day_of_questions",
-    "streams_other_answers",
     "streams_tokens_as_they_arrive",
     "submit_returns_at_once_and_runs_oldest_first",
     "summary_leaves_errors_out_of_latency",
@@ -287,19 +282,6 @@ def summary_leaves_errors_out_of_latency(ns: Namespace) -> None:
         _check_summary(latency_summary, statuses, rng)
     statuses = [200] * rng.randint(25, 45) + [429, 503, "timeout"] + [rng.choice([429, 503, "timeout"])] * 3
     rng.shuffle(statuses)
-    _check_summary(latency_summary, statuses, rng)
-
-
-@exercise("3.1", points=1, hidden=True, rules=["3.1/linear-interpolation", "3.1/summary-ok-latency-only"])
-def percentile_and_summary_on_unseen_logs(ns: Namespace) -> None:
-    percentile = ns.function("percentile")
-    latency_summary = ns.function("latency_summary")
-    rng = ns.rng
-    for _ in range(3):
-        values = [round(rng.uniform(0, 60), rng.choice([0, 2])) for _ in range(rng.randint(50, 400))]
-        _percentile_matches(percentile, values, [rng.uniform(0, 100) for _ in range(4)])
-    statuses = [rng.choice([200] * 5 + [429, 503, "timeout"]) for _ in range(rng.randint(80, 200))]
-    statuses += [200]
     _check_summary(latency_summary, statuses, rng)
 
 
@@ -580,12 +562,6 @@ def two_workers_never_share_a_job(ns: Namespace) -> None:
     _shared_by_workers(ns, 2, ns.rng.randint(4, 9), 0)
 
 
-@exercise("3.2", points=2, hidden=True, rules=["3.2/one-worker-per-job", "3.2/retry-requeues"])
-def many_workers_through_an_outage(ns: Namespace) -> None:
-    jobs = ns.rng.randint(10, 30)
-    _shared_by_workers(ns, ns.rng.randint(3, 6), jobs, ns.rng.randint(1, jobs // 3))
-
-
 # -- 3.3 ----------------------------------------------------------------------------------------------------------
 def _stream_setup(ns: Namespace, *, jitter: float = 0.0) -> tuple[Any, list[dict[str, Any]], str]:
     from weekfour import LatencyProfile, Scenario, sandbox
@@ -847,11 +823,6 @@ def reads_the_event_stream_as_sent(ns: Namespace) -> None:
     )
 
 
-@exercise("3.3", points=1, hidden=True, rules=["3.3/reads-as-it-arrives", "3.3/ttft-on-the-clock"])
-def streams_other_answers(ns: Namespace) -> None:
-    _stream_from_the_provider(ns, jitter=0.3)
-
-
 # -- 3.4 ----------------------------------------------------------------------------------------------------------
 class _Meter:
     """A fake ``ask`` on the virtual loop that records how many calls run at once."""
@@ -1012,14 +983,6 @@ def errors_stay_in_their_slot(ns: Namespace) -> None:
     _errors_in_slots(ns, 6, 2, 3)
 
 
-@exercise("3.4", points=1, hidden=True, rules=["3.4/at-most-cap", "3.4/keeps-order", "3.4/timeout-per-call"])
-def fan_out_on_unseen_batches(ns: Namespace) -> None:
-    rng = ns.rng
-    n, limit = rng.randint(20, 60), rng.randint(2, 12)
-    _capped(ns, n, limit, [rng.choice([0.25, 0.5, 1.0, 2.0]) for _ in range(n)])
-    _errors_in_slots(ns, n, limit, rng.randint(1, n // 4))
-
-
 # -- 3.5 ----------------------------------------------------------------------------------------------------------
 class _Model:
     """The model behind the cache: answers ``answer #n`` after ``delay`` simulated seconds; may fail once."""
@@ -1178,33 +1141,3 @@ def expires_and_never_caches_failures(ns: Namespace) -> None:
         if not fresh:
             answer, stored = got, clock.now()
     _counts(cache, 2, 4, "two misses (one failed), a hit, a stale miss, a hit of the fresh entry and a stale miss")
-
-
-@exercise("3.5", points=1, hidden=True, rules=["3.5/hit-when-fresh", "3.5/stale-at-ttl", "3.5/normalised-key"])
-def replays_an_unseen_day_of_questions(ns: Namespace) -> None:
-    rng = ns.rng
-    ttl, delay = float(rng.randint(30, 300)), rng.randint(0, 8) / 4
-    cache, clock, model = _cache(ns, ttl, delay=delay)
-    entries: dict[str, tuple[float, str]] = {}
-    hits = misses = 0
-    for _ in range(rng.randint(40, 120)):
-        clock.sleep(rng.randint(0, int(ttl // 2)))
-        question = rng.choice(_QUESTIONS)
-        asked = rng.choice([question, question.upper(), f"  {question}  ", question.replace(" ", "  ")])
-        key = " ".join(asked.split()).casefold()
-        entry = entries.get(key)
-        got = clock.run(cache.ask(asked))
-        if entry is not None and clock.now() - entry[0] < ttl:
-            hits += 1
-            want = entry[1]
-        else:
-            misses += 1
-            want = f"answer #{len(model.calls)}"
-            entries[key] = (clock.now(), want)
-        if got != want:
-            raise CheckFailed(
-                f"The cache answered {asked!r} wrongly at simulated second {clock.now():.0f} (ttl {ttl:g} s).",
-                expected=want,
-                got=got,
-            )
-    _counts(cache, hits, misses, f"{hits + misses} lookups")

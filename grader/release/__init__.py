@@ -4,5 +4,16 @@ from __future__ import annotations
 
 from grader.release._context import AuthoringError, BuildContext
 from grader.release._pipeline import STEPS, ReleaseReport, build_notebook, release
+from grader.release._points import course_points_table, points_table, render_points_table
 
-__all__ = ["STEPS", "AuthoringError", "BuildContext", "ReleaseReport", "build_notebook", "release"]
+__all__ = [
+    "STEPS",
+    "AuthoringError",
+    "BuildContext",
+    "ReleaseReport",
+    "build_notebook",
+    "course_points_table",
+    "points_table",
+    "release",
+    "render_points_table",
+]

@@ -21,6 +21,7 @@ from grader.release._clear_outputs import clear_outputs
 from grader.release._clear_solutions import clear_solutions
 from grader.release._context import AuthoringError, BuildContext
 from grader.release._lock_checks import lock_checks
+from grader.release._points import points_table, render_points_table
 from grader.release._validate import validate
 
 __all__ = ["STEPS", "ReleaseReport", "build_notebook", "release"]
@@ -45,16 +46,21 @@ class ReleaseReport:
     problems: list[str] = field(default_factory=list)  # authoring mistakes: nothing was written when non-empty
 
 
-def release(source: Path, dest: Path, *, registry: CheckRegistry, check: bool = False) -> ReleaseReport:
-    """Build every ``source/*.ipynb`` into ``dest``; with ``check``, compare instead of writing."""
+def release(
+    source: Path, dest: Path, *, registry: CheckRegistry, check: bool = False, points: Path | None = None
+) -> ReleaseReport:
+    """Build every ``source/*.ipynb`` into ``dest``; with ``check``, compare instead of writing. ``points``: the
+    points table (``_points``) to keep in step with the built notebooks' checks."""
     report = ReleaseReport()
     built: dict[str, str] = {}
+    numbers: list[int] = []
     regenerated: dict[Path, str] = {}  # source notebooks whose brought-in cells changed (see _bring)
     for path in sorted(source.glob("*.ipynb")) if source.is_dir() else []:
         number = notebook_number(path.name)
         if number is None:
             report.problems.append(f"{path.name}: name it NN-title.ipynb (NN is the notebook number, e.g. 01)")
             continue
+        numbers.append(number)
         try:
             nb = load_notebook(path)
             if fill_brought(nb, source):
@@ -67,7 +73,10 @@ def release(source: Path, dest: Path, *, registry: CheckRegistry, check: bool = 
     if report.problems:
         return report
     report.built = sorted(built)
+    table = render_points_table(points_table(registry, numbers)) if points is not None else None
     if check:
+        if points is not None and (not points.is_file() or points.read_text(encoding="utf-8") != table):
+            report.differences.append(f"{points.name} is out of step with the checks' points")
         for path in regenerated:
             report.differences.append(
                 f"{source.name}/{path.name} brings in solutions that changed since its cells were generated"
@@ -84,6 +93,12 @@ def release(source: Path, dest: Path, *, registry: CheckRegistry, check: bool = 
         return report
     for path, text in regenerated.items():
         path.write_text(text, encoding="utf-8")
+    if (
+        points is not None
+        and table is not None
+        and (not points.is_file() or points.read_text(encoding="utf-8") != table)
+    ):
+        points.write_text(table, encoding="utf-8")
     dest.mkdir(parents=True, exist_ok=True)
     for name, text in built.items():
         target = dest / name
