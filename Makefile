@@ -12,6 +12,7 @@ LAB_LOCK  := requirements/lab.txt
 TEST_LOCK := requirements/test.txt
 LAB_ARGS ?=
 GRADE_ARGS ?=
+NB ?=
 
 
 .PHONY: setup lab test lint grade release bench lock clean help
@@ -21,7 +22,7 @@ help:
 	@echo "make setup    create .venv with exactly the locked packages (the first time: about 20 s)"
 	@echo "make lab      set up .venv and open the workbook in JupyterLab (LAB_ARGS=--no-browser ...)"
 	@echo "make test     set up .venv (with the test extra), run ruff and the whole test suite"
-	@echo "make grade    grade the notebooks in notebooks/ (GRADE_ARGS=... passes options)"
+	@echo "make grade    grade the notebooks in notebooks/ (NB=04 grades one; GRADE_ARGS=... passes options)"
 	@echo "make release  rebuild notebooks/ from solutions/ (instructors)"
 	@echo "make lock     re-resolve requirements/*.txt from pyproject.toml (then run make test to approve it)"
 	@echo "make bench    print the benchmark figures"
@@ -35,14 +36,17 @@ $(UV): | $(BIN)/python
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --target $(VENV)/uv uv==$(UV_VERSION) \
 		|| echo "uv could not be installed: installing with pip instead (the same lock, only slower)."
 
-# Exactly the lock, then the course itself (editable, without dependencies: the lock has them all).
+# Exactly the lock, then the course itself (editable, without dependencies: the lock has them all). setuptools says
+# how it made the editable install in a boxed "Editable installation" note (information only, nothing to act on):
+# QUIET_EDITABLE keeps it out of a learner's first `make lab`.
+QUIET_EDITABLE := PYTHONWARNINGS="ignore:Editable installation:UserWarning"
 define install_lock
 	@if [ -x $(UV) ]; then \
 		$(UV) pip sync --quiet --require-hashes --python $(BIN)/python $(1) && \
-		$(UV) pip install --quiet --no-deps --python $(BIN)/python -e . ; \
+		$(QUIET_EDITABLE) $(UV) pip install --quiet --no-deps --python $(BIN)/python -e . ; \
 	else \
 		$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $(1) && \
-		$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e . ; \
+		$(QUIET_EDITABLE) $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e . ; \
 	fi
 endef
 
@@ -76,8 +80,23 @@ test: $(TESTSTAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
 
+# NB=04, NB=4, NB=04-fallbacks or NB=04-fallbacks.ipynb (also with notebooks/ before it) grades that notebook only.
 grade: $(STAMP)
-	$(BIN)/python -m grader grade notebooks/ $(GRADE_ARGS)
+	@target=notebooks/; nb='$(NB)'; \
+	if [ -n "$$nb" ]; then \
+		nb=$$(basename "$$nb" .ipynb); \
+		case "$$nb" in \
+			*[!0-9]*) target="notebooks/$$nb.ipynb" ;; \
+			*) n=$$(echo "$$nb" | sed 's/^0*//'); target=$$(ls notebooks/$$(printf '%02d' "$${n:-0}")-*.ipynb 2>/dev/null | head -n 1) ;; \
+		esac; \
+		if [ -z "$$target" ] || [ ! -f "$$target" ]; then \
+			echo "NB=$(NB): no such notebook in notebooks/. Give its number (NB=04 or NB=4) or its file name" \
+				"(NB=04-fallbacks.ipynb); ls notebooks/ lists them."; \
+			exit 2; \
+		fi; \
+	fi; \
+	echo "$(BIN)/python -m grader grade $$target $(GRADE_ARGS)"; \
+	$(BIN)/python -m grader grade "$$target" $(GRADE_ARGS)
 
 release: $(STAMP)
 	$(BIN)/python -m grader release

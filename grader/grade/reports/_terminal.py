@@ -31,12 +31,13 @@ _TITLE_MAX: Final = 40  # a longer title ends in "…" (the id is what matters)
 _TITLE_MIN: Final = 12
 _NOT_ATTEMPTED: Final = re.compile(r"^Exercise (?P<id>\S+)(?: \(.*?\))? is not attempted yet: (?P<why>.*)$", re.S)
 _PASTE: Final = re.compile(r"^paste .* from notebook (?P<nb>\d+)\b", re.S)
+_PASTE_ADVICE: Final = " (where it says paste, your code from the notebook named)"
 _NAME: Final = re.compile(r"^(?P<name>`[^`]+`)")
 _ENDS: Final = (". ", " (replacing", ", run the cell")
 ADVICE: Final = (
     "Not attempted ({n}): its solution cell still holds the stub (the name shown raises NotImplementedError or is "
-    "not defined yet). Replace the `raise NotImplementedError(...)` line with your code (in notebook 06, paste your "
-    "code from the notebook named), run the cell and its check() in the notebook, then grade again."
+    "not defined yet). Replace the `raise NotImplementedError(...)` line with your code{paste}, run the cell and its "
+    "check() in the notebook, then grade again."
 )
 
 
@@ -155,9 +156,10 @@ def print_submission(sub: SubmissionScore, file: TextIO | None = None) -> None:
         console.print(table)
         if not with_feedback:
             _feedback_below(console, nb)
-    untouched = sum(1 for e in sub.exercises() if not_attempted_line(e) is not None)
+    untouched = [line for e in sub.exercises() if (line := not_attempted_line(e)) is not None]
     if untouched:
-        console.print(Text(ADVICE.format(n=untouched), style="yellow"))
+        paste = _PASTE_ADVICE if any("paste from" in line for line in untouched) else ""
+        console.print(Text(ADVICE.format(n=len(untouched), paste=paste), style="yellow"))
     _flags(console, sub)
     console.print(f"[bold]Total: {sub.score}/{sub.max_score}[/]")
 
