@@ -2,8 +2,9 @@
 
 Before the steps, cells of a source notebook that bring in other notebooks' solutions are regenerated in the source
 itself (``_bring``): they are copies, and copies drift. Order matters: validate first (every later step trusts the tags
-and ids); clear solutions before outputs (a solution's printed output would otherwise ship); lock checks last, once
-the cells are final.
+and ids); mark raises-exception cells while the solutions are still there (the note names the exercises a cell needs,
+read from the names the solutions define); clear solutions before outputs (a solution's printed output would
+otherwise ship); lock checks last, once the cells are final.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from grader.release._clear_outputs import clear_outputs
 from grader.release._clear_solutions import clear_solutions
 from grader.release._context import AuthoringError, BuildContext
 from grader.release._lock_checks import lock_checks
+from grader.release._mark_raises import mark_raises
 from grader.release._points import points_table, render_points_table
 from grader.release._validate import validate
 
@@ -28,7 +30,7 @@ __all__ = ["STEPS", "ReleaseReport", "build_notebook", "release"]
 
 Step = Callable[[Notebook, BuildContext], Notebook]
 
-STEPS: tuple[Step, ...] = (validate, clear_solutions, clear_outputs, lock_checks)
+STEPS: tuple[Step, ...] = (validate, mark_raises, clear_solutions, clear_outputs, lock_checks)
 
 
 def build_notebook(nb: Notebook, ctx: BuildContext) -> Notebook:
