@@ -1,4 +1,5 @@
-"""``python -m grader`` — the command line: ``release``, ``grade`` and ``mutants``, thin wrappers over the packages.
+"""``python -m grader`` — the command line: ``release``, ``grade``, ``mutants``, ``merge``, ``classroom`` and
+``template``, thin wrappers over the packages.
 
 Exit codes: 0 done (graded, or built / in step); 1 graded but below ``--fail-under`` (or ``release --check`` found
 differences, or an authoring mistake stopped the build); 2 could not run (usage, missing paths, broken checks).
@@ -38,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--junit", type=Path, default=None, metavar="PATH", help="write JUnit XML")
     grade.add_argument("--markdown", type=Path, default=None, metavar="DIR", help="write LEARNER.md feedback files")
     grade.add_argument("--csv", type=Path, default=None, metavar="PATH", help="write the cohort gradebook")
+    grade.add_argument("--html", type=Path, default=None, metavar="PATH", help="write the cohort report (HTML)")
     grade.add_argument("--fail-under", type=float, default=None, metavar="PCT", help="exit 1 below this percentage")
     grade.add_argument("--quiet", action="store_true", help="print only the Points line")
     grade.add_argument(
@@ -57,7 +59,51 @@ def _parser() -> argparse.ArgumentParser:
     mut.add_argument("--timeout", type=float, default=20.0, help="seconds per mutant before it counts as killed")
     mut.add_argument("--fail-under", type=float, default=90.0, metavar="PCT", help="exit 1 below this (default 90)")
     mut.add_argument("--json", type=Path, default=None, metavar="PATH", help="write the scores as JSON")
+    merge = sub.add_parser("merge", help="join the JSON reports of a cohort graded in shards")
+    merge.add_argument("reports", type=Path, nargs="+", metavar="REPORT", help="JSON reports written by grade --json")
+    merge.add_argument("--json", type=Path, default=None, metavar="PATH", help="write the joined report")
+    merge.add_argument("--csv", type=Path, default=None, metavar="PATH", help="write the cohort gradebook")
+    merge.add_argument("--junit", type=Path, default=None, metavar="PATH", help="write JUnit XML")
+    merge.add_argument("--markdown", type=Path, default=None, metavar="DIR", help="write LEARNER.md feedback files")
+    merge.add_argument("--html", type=Path, default=None, metavar="PATH", help="write the cohort report (HTML)")
+    room = sub.add_parser("classroom", help="GitHub Classroom: one exercise's test, or its workflow")
+    room_sub = room.add_subparsers(dest="action", required=True)
+    one = room_sub.add_parser("exercise", help="exit 0 when EXERCISE passed in REPORT")
+    one.add_argument("report", type=Path, metavar="REPORT")
+    one.add_argument("exercise", metavar="EXERCISE")
+    flow = room_sub.add_parser("workflow", help="write .github/workflows/classroom.yml from the checks")
+    flow.add_argument("--check", action="store_true", help="write nothing; exit 1 when it is out of step")
+    flow.add_argument("--source", type=Path, default=Path("notebooks"), help="the notebooks (default notebooks/)")
+    flow.add_argument("--checks", type=Path, action="append", default=[], metavar="DIR", help="extra checks folder")
+    flow.add_argument("--out", type=Path, default=None, metavar="PATH", help="the workflow file to write")
+    tpl = sub.add_parser("template", help="write the learner template repository into DEST")
+    tpl.add_argument("dest", type=Path, metavar="DEST", help="a new (or empty) folder")
     return parser
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from grader.grade.reports._commands import merge_command
+
+    return merge_command(args)
+
+
+def _classroom(args: argparse.Namespace) -> int:
+    from grader.grade.reports._commands import classroom_command
+
+    return classroom_command(args)
+
+
+def _template(args: argparse.Namespace) -> int:
+    from grader.template import TemplateError, write_template
+
+    try:
+        report = write_template(args.dest)
+    except TemplateError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_UNUSABLE
+    worth = f"public checks worth {report.public_points} of {report.full_points} points"
+    print(f"wrote the learner template into {args.dest}/ ({len(report.files)} files; {worth}).")
+    return EXIT_OK
 
 
 def _mutants(args: argparse.Namespace) -> int:
@@ -162,6 +208,10 @@ def _grade(args: argparse.Namespace) -> int:
         write_markdown(results, args.markdown)
     if args.csv:
         write_csv(results, args.csv)
+    if args.html:
+        from grader.grade.reports import write_html
+
+        write_html(results, args.html, feedback=args.markdown)
     write_job_summary(results)
     print(classroom_line(results))
     ungradable = [r for r in results if r.ungradable]
@@ -177,8 +227,15 @@ def _grade(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        commands = {"release": _release, "grade": _grade, "mutants": _mutants}
+        commands = {"release": _release, "grade": _grade, "mutants": _mutants, "merge": _merge}
+        commands |= {"classroom": _classroom, "template": _template}
         return commands[args.command](args)
     except ChecksError as exc:
         print(f"The checks could not be loaded: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith(("grader.release", "grader.mutate", "grader.template")):
+            raise
+        where = "it runs in the course repository, not in the learner template"
+        print(f"`{args.command}` is an instructor's command: {where}.", file=sys.stderr)
         return EXIT_UNUSABLE

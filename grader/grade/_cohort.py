@@ -1,21 +1,23 @@
 """Many submissions at once: a thread per running submission (each drives its own pytest process), a progress bar,
-and a broken submission that never stops the others."""
+and a broken submission that never stops the others; and a cohort graded in shards joined back into one
+(:func:`merge_reports`, ``python -m grader merge``)."""
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
 
 from tqdm import tqdm
 
 from grader._registry import CheckRegistry
 from grader.grade._execute import Limits
-from grader.grade._results import NotebookScore, SubmissionScore
+from grader.grade._results import NotebookScore, ReportError, SubmissionScore
 from grader.grade._submission import Submission, grade_submission
 
-__all__ = ["default_jobs", "grade_cohort"]
+__all__ = ["default_jobs", "grade_cohort", "merge_reports"]
 
 
 def default_jobs() -> int:
@@ -60,3 +62,20 @@ def grade_cohort(
             if on_done is not None:
                 on_done(result)
     return [results[i] for i in range(len(submissions))]
+
+
+def merge_reports(paths: Iterable[Path]) -> list[SubmissionScore]:
+    """Every submission of the JSON reports at ``paths``, by learner. A learner in two reports is an error (shards of
+    one cohort never overlap): :class:`ReportError` names both files."""
+    from grader.grade.reports._json import read_json
+
+    found: dict[str, tuple[Path, SubmissionScore]] = {}
+    for path in paths:
+        for sub in read_json(path):
+            if sub.learner in found:
+                raise ReportError(
+                    f"learner {sub.learner!r} is in both {found[sub.learner][0]} and {path}: merge each shard's "
+                    "report once"
+                )
+            found[sub.learner] = (path, sub)
+    return [sub for _, sub in sorted(found.values(), key=lambda item: item[1].learner)]

@@ -45,13 +45,14 @@ def test_a_cohort_below_fail_under_exits_1(cohort: dict[str, object]) -> None:
 
 def test_cohort_json_holds_each_learner_in_the_fixed_shape(cohort: dict[str, object]) -> None:
     data = json.loads((cohort["out"] / "grades.json").read_text())  # type: ignore[operator]
+    assert data["schema"] == 1
     learners = {s["learner"]: s for s in data["submissions"]}
     partly = learners["partly-solved"]
-    assert set(partly) == {"learner", "score", "max_score", "notebooks"}
+    assert set(partly) == {"learner", "path", "score", "max_score", "notebooks"}
     assert (partly["score"], partly["max_score"]) == (5, 9)
     nb = partly["notebooks"][0]
-    assert set(nb) == {"path", "score", "max_score", "error", "exercises"}
-    assert set(nb["exercises"][0]) == {"id", "points", "max_points", "passed", "feedback"}
+    assert set(nb) == {"path", "score", "max_score", "error", "ungradable", "exercises", "flags"}
+    assert set(nb["exercises"][0]) == {"id", "title", "points", "max_points", "passed", "feedback"}
     assert learners["malformed-json"]["notebooks"][0]["error"].startswith("91-fixture.ipynb is not valid JSON")
 
 
@@ -91,7 +92,8 @@ def test_one_submission_prints_a_table_and_the_classroom_points_line(
     assert "91-fixture.ipynb: 8/8" in out and "Safe parsing" in out
     assert out.rstrip().splitlines()[-1] == "Points 9/9"
     data = json.loads(report.read_text())
-    assert set(data) == {"score", "max_score", "notebooks"} and data["score"] == 9
+    assert set(data) == {"schema", "submissions"}, "one submission is reported in the same schema as a cohort"
+    assert [(s["learner"], s["score"]) for s in data["submissions"]] == [("solved", 9)]
 
 
 def test_a_path_that_does_not_exist_cannot_be_graded(capsys: pytest.CaptureFixture[str]) -> None:

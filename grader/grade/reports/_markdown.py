@@ -8,16 +8,17 @@ from pathlib import Path
 from grader.grade._results import SubmissionScore
 from grader.grade._scrub import markdown
 
-__all__ = ["learner_markdown", "write_markdown"]
+__all__ = ["feedback_file_name", "learner_markdown", "write_markdown"]
 
 
 def _cell(text: str) -> str:
     return markdown(text)
 
 
-def _file_name(learner: str) -> str:
+def feedback_file_name(learner: str) -> str:
+    """The name of a learner's feedback file: ``LEARNER.md``, with anything but letters, digits, ``-_.`` as ``_``."""
     name = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in learner).lstrip(".")
-    return name or "learner"
+    return f"{name or 'learner'}.md"
 
 
 def learner_markdown(sub: SubmissionScore) -> str:
@@ -39,7 +40,7 @@ def write_markdown(results: Sequence[SubmissionScore], folder: Path) -> list[Pat
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for sub in results:
-        path = folder / f"{_file_name(sub.learner)}.md"
+        path = folder / feedback_file_name(sub.learner)
         path.write_text(learner_markdown(sub), encoding="utf-8")
         written.append(path)
     return written
