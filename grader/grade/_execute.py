@@ -25,10 +25,11 @@ from typing import Any, Final
 
 from grader._kernel import RESULTS_ENV
 from grader._registry import CHECKS_ENV
+from grader._runner import SEED_ENV
 from grader.grade._contain import DEFAULT_MEMORY, containment, readable_roots
 from grader.grade._scrub import minimal_env
 
-__all__ = ["Limits", "RunOutcome", "run_pytest"]
+__all__ = ["Limits", "RunOutcome", "grading_env", "run_pytest"]
 
 _INI: Final = "[pytest]\naddopts =\nfilterwarnings =\n"
 _STARTUP_ALLOWANCE: Final = 60.0
@@ -39,6 +40,7 @@ _TERM_GRACE: Final = 5.0
 class Limits:
     memory: int = DEFAULT_MEMORY  # bytes of address space per kernel (0: no cap)
     contain: bool = True  # Landlock where the system has it
+    verdict: bool = True  # decide points in the separate verdict process (off only to measure what it costs)
 
 
 @dataclass(slots=True)
@@ -97,6 +99,21 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
     proc.wait()
 
 
+def grading_env(scratch: Path, checks_env: str, seed: int, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The whole environment of a grading run's processes (nbval's kernel and the verdict process alike)."""
+    return minimal_env(
+        scratch,
+        {
+            CHECKS_ENV: checks_env,
+            SEED_ENV: str(seed),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+            "WEEKFOUR_GRADING": "1",
+            **(extra or {}),
+        },
+    )
+
+
 def run_pytest(
     notebooks: list[Path],
     workdir: Path,
@@ -105,6 +122,7 @@ def run_pytest(
     checks_env: str,
     timeout: float,
     cells: int,
+    seed: int,
     limits: Limits | None = None,
 ) -> RunOutcome:
     """Grade ``notebooks`` (graded copies inside ``scratch``); ``cells`` bounds the whole run's duration."""
@@ -121,19 +139,7 @@ def run_pytest(
         "contain": contained,
     }
     (workdir / "kernel.json").write_text(json.dumps(kernel))
-    env = minimal_env(
-        scratch,
-        {
-            CHECKS_ENV: checks_env,
-            RESULTS_ENV: str(rows),
-            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-            "WEEKFOUR_GRADING": "1",
-        },
-    )
-    if "WEEKFOUR_SEED" in os.environ:
-        env["WEEKFOUR_SEED"] = os.environ["WEEKFOUR_SEED"]
+    env = grading_env(scratch, checks_env, seed, {RESULTS_ENV: str(rows), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})
     args = [
         sys.executable,
         "-m",

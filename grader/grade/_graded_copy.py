@@ -3,18 +3,23 @@
 Every cell tagged ``check`` (or that is just a ``check("ID")`` call) is removed, and any grading metadata a learner
 could have forged is stripped. Then, after the learner's solution cell of each exercise (or at the end when they
 deleted it), one cell per check function is injected — public and hidden — carrying ``weekfour.graded`` metadata the
-pytest plugin maps to points. Editing, moving or deleting check cells therefore cannot change a score.
+pytest plugin maps to points. Editing, moving or deleting check cells therefore cannot change a score. Each learner
+cell keeps its place in their notebook (``weekfour.origin``, counting every cell from 1), so feedback and integrity
+flags name the cell the learner sees.
 """
 
 from __future__ import annotations
 
 import copy
+from typing import Final
 
 from grader._cells import META_KEY, check_call_id, exercise_id, is_check, is_code, is_solution
 from grader._nbio import Cell, Notebook
 from grader._registry import ExerciseInfo
 
-__all__ = ["graded_cell_source", "make_graded_copy"]
+__all__ = ["ORIGIN", "graded_cell_source", "make_graded_copy"]
+
+ORIGIN: Final = "origin"  # metadata of each learner cell in the graded copy: its place in their notebook, from 1
 
 
 def graded_cell_source(ex_id: str, check: str) -> str:
@@ -41,14 +46,19 @@ def _graded_cells(info: ExerciseInfo, with_ids: bool) -> list[Cell]:
     return cells
 
 
-def _learner_cell(cell: Cell) -> Cell | None:
+def _learner_cell(cell: Cell, origin: int) -> Cell | None:
     """The learner's cell as it may run in the graded copy, or None when it must go."""
     if is_check(cell) or (is_code(cell) and check_call_id(cell.get("source", "")) is not None):
         return None
     out = copy.deepcopy(cell)
-    meta = out.get("metadata", {}).get(META_KEY)
-    if isinstance(meta, dict):
-        meta.pop("graded", None)
+    metadata = out.setdefault("metadata", {})
+    if not isinstance(metadata, dict):
+        metadata = out["metadata"] = {}
+    meta = metadata.get(META_KEY)
+    if not isinstance(meta, dict):
+        meta = metadata[META_KEY] = {}
+    meta.pop("graded", None)
+    meta[ORIGIN] = origin
     if is_code(out):
         out["outputs"] = []
         out["execution_count"] = None
@@ -59,8 +69,8 @@ def make_graded_copy(nb: Notebook, exercises: dict[str, ExerciseInfo]) -> Notebo
     with_ids = nb.get("nbformat_minor", 0) >= 5
     anchors: dict[str, int] = {}
     cells: list[Cell] = []
-    for cell in nb["cells"]:
-        kept = _learner_cell(cell)
+    for origin, cell in enumerate(nb["cells"], start=1):
+        kept = _learner_cell(cell, origin)
         if kept is None:
             continue
         cells.append(kept)
