@@ -1,0 +1,109 @@
+"""Unsolved notebooks that try to score anyway: the points come from the verdict process, which learner code cannot
+reach, so every forgery ends at 0 for what it forged — and is flagged for the instructor, with the cell and line.
+
+One ``python -m grader grade`` run grades the forgery fixtures (``tests/grader/fixtures/submissions/forge-*``, built
+by ``build_fixtures.py``) and the solved fixture beside them; the static scan has quick tests of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grader.grade import containment
+from grader.grade._static import scan_cell
+
+from .conftest import CHECKS, COURSE, PRIVATE, SUBMISSIONS
+
+FORGERIES = {
+    # case: (points it may keep, flag kinds it must carry)
+    "forge-run-check": (0, {"disagreement", "refused", "tampered", "reaches-internals"}),
+    "forge-exception-hook": (0, {"disagreement", "reaches-internals"}),
+    "forge-code-surgery": (0, {"disagreement", "refused", "reaches-internals"}),
+    "forge-gc-walk": (0, {"refused", "reaches-internals"}),
+    "forge-channel": (0, {"disagreement", "tampered", "reaches-internals"}),
+    "forge-frame-peek": (7, {"disagreement", "refused", "reaches-internals"}),  # 91.1 and 91.2 are really solved
+}
+contained_only = pytest.mark.skipif(not containment().files, reason="needs Linux Landlock (kernels contained)")
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    out = tmp_path_factory.mktemp("forgery") / "grades.json"
+    cases = [str(SUBMISSIONS / case) for case in [*FORGERIES, "solved"]]
+    common = ["--source", str(COURSE / "solutions"), "--checks", str(CHECKS), "--checks", str(PRIVATE)]
+    env = {k: v for k, v in os.environ.items() if k != "WEEKFOUR_CHECKS"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "grader", "grade", *cases, *common, "--timeout", "5", "--jobs", "2", f"--json={out}"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        timeout=400,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    return {s["learner"]: s for s in json.loads(out.read_text())["submissions"]}
+
+
+def _flags(submission: dict[str, Any]) -> list[dict[str, Any]]:
+    return [f for n in submission["notebooks"] for f in n.get("flags", [])]
+
+
+@contained_only
+@pytest.mark.parametrize("case", sorted(FORGERIES))
+def test_a_forgery_scores_nothing_for_what_it_forged_and_is_flagged(
+    report: dict[str, dict[str, Any]], case: str
+) -> None:
+    keep, kinds = FORGERIES[case]
+    submission = report[case]
+    assert submission["score"] == keep
+    found = {f["kind"] for f in _flags(submission)}
+    assert kinds <= found, f"{case}: flags {sorted(found)}"
+
+
+@contained_only
+def test_flags_name_the_learners_cell_and_line(report: dict[str, dict[str, Any]]) -> None:
+    refused = [f for f in _flags(report["forge-run-check"]) if f["kind"] == "refused"]
+    # The forging cell is the third cell of the notebook; its line 12 assigns grader._kernel.run_check.
+    assert {(f["cell"], f["line"]) for f in refused} == {(3, 12)}
+    assert any("grader._kernel.run_check" in f["detail"] for f in refused)
+    peek = [f for f in _flags(report["forge-frame-peek"]) if f["kind"] == "refused"]
+    assert peek and all(f["cell"] == 10 and f["line"] == 5 for f in peek)
+
+
+@contained_only
+def test_a_disagreement_says_so_in_the_learners_feedback(report: dict[str, dict[str, Any]]) -> None:
+    exercise = next(e for n in report["forge-frame-peek"]["notebooks"] for e in n["exercises"] if e["id"] == "91.3")
+    assert exercise["points"] == 0 and not exercise["passed"]
+    assert exercise["feedback"].startswith("Flagged for review")
+
+
+@contained_only
+def test_honest_work_beside_the_forgeries_scores_fully_with_no_flag(report: dict[str, dict[str, Any]]) -> None:
+    solved = report["solved"]
+    assert solved["score"] == solved["max_score"] == 9
+    assert _flags(solved) == []
+
+
+def test_the_static_scan_names_what_a_cell_reaches_for() -> None:
+    found = scan_cell("import grader._kernel\nfrom grader import check\nx = f.__code__\n%env A=1\nopen('/proc/1/fd/1')")
+    assert [(r.line, r.detail) for r in found] == [
+        (1, "imports the grader's internals (grader._kernel)"),
+        (3, "reaches for a function's code"),
+        (5, "names other processes (/proc)"),
+    ]
+
+
+def test_the_static_scan_leaves_honest_cells_alone() -> None:
+    honest = (
+        "from grader import check, progress\nimport json, gc_stats\n\n\ndef register(x):\n    return json.dumps(x)\n"
+        "%matplotlib inline\nawait agent.run('hi')\ncheck('1.1')"
+    )
+    assert scan_cell(honest) == []
+    assert scan_cell("def broken(:\n") == []
