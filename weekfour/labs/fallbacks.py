@@ -19,7 +19,10 @@ Tools for the exercises (none of them is an exercise's solution)::
 
 from __future__ import annotations
 
+import html
 import math
+import os
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
@@ -58,6 +61,7 @@ __all__ = [
     "failure",
     "naive_handler",
     "night_sandbox",
+    "outside_windows",
     "plot_timeline",
     "run_night",
     "run_traffic",
@@ -71,6 +75,7 @@ NIGHT_END: Final = TWO_AM + 4.0 * HOUR  # 06:00, after the quota window closed
 NIGHT_MIX: Final = {"status": 50, "refund": 20, "policy": 20, "missing_order": 8, "long_paste": 2}
 RUNGS: Final = ("primary", "backup", "cache", "degraded")
 ERROR_RUNG: Final = "error"  # the handler raised: the customer saw a 500
+_ANSWER_CUT: Final = 72  # characters of the answer a Served repr shows
 _LABELS: Final = {
     "rate_limit": "429 storm",
     "overloaded": "503 outage",
@@ -84,19 +89,24 @@ _LABELS: Final = {
 # --- vocabulary the exercises share ------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(repr=False)
 class Served:
     """What a page handler returns to the customer.
 
     ``rung`` names who answered: ``"primary"``, ``"backup"``, ``"cache"`` or ``"degraded"``; ``reply`` is the agent's
     reply behind the answer (None in degraded mode); ``status`` is the HTTP status of the page (200 unless you mean
-    to fail the page).
+    to fail the page). Its repr is one line (the answer cut short, the reply summed up); the fields hold it all.
     """
 
     answer: str
     rung: str
     reply: Reply | None = None
     status: int = 200
+
+    def __repr__(self) -> str:
+        answer = self.answer if len(self.answer) <= _ANSWER_CUT else self.answer[: _ANSWER_CUT - 1] + "…"
+        reply = "None" if self.reply is None else f"<{self.reply.steps} model calls, ${self.reply.cost:.4f}>"
+        return f"Served(rung={self.rung!r}, status={self.status}, answer={answer!r}, reply={reply})"
 
 
 Handler = Callable[[str], Served]
@@ -393,12 +403,53 @@ def rungs_by_window(report: NightReport | None) -> pd.DataFrame | None:
     f = report.frame
 
     def stretch(t: float) -> str:
-        names = [_LABELS.get(w.kind, w.kind) for w in report.windows if w.start <= t < w.end]
+        names = [f"{_LABELS.get(w.kind, w.kind)} {_span(w)}" for w in report.windows if w.start <= t < w.end]
         return " + ".join(names) if names else "calm"
 
-    table = pd.crosstab(f["t"].map(stretch), f["rung"])
+    stretches = f["t"].map(stretch)
+    table = pd.crosstab(stretches, f["rung"])
+    first_seen = f["t"].groupby(stretches).min().sort_values()  # time order: when each stretch first had a question
     order = [r for r in (*RUNGS, ERROR_RUNG) if r in table.columns]
-    return table[order]
+    table = table.loc[list(first_seen.index), order]
+    table.index.name = None
+    table.columns.name = None
+    return table
+
+
+def _clock(t: float) -> str:
+    minutes = round((_hour_of_night(t) % 24) * 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _span(window: FaultWindow) -> str:
+    return f"{_clock(window.start)}–{_clock(window.end)}"
+
+
+def outside_windows(report: NightReport | None) -> str:
+    """One sentence on the 500s of ``report`` outside every fault window (what they are), or ``""`` when none."""
+    if report is None or not len(report.frame):
+        return ""
+    f = report.frame
+    inside = f["t"].map(lambda t: any(w.start <= t < w.end for w in report.windows))
+    outside = f[(f["status"] >= 500) & ~inside]
+    if not len(outside):
+        return ""
+    pastes = int((outside["kind"] == "long_paste").sum())
+    others = len(outside) - pastes
+    parts = []
+    if pastes:
+        parts.append(
+            f"{pastes} {'is a' if pastes == 1 else 'are'} 40,000-token paste{'s' if pastes > 1 else ''}: no model's "
+            "context window holds one, so the provider answers 400 context_length_exceeded at any hour and the naive "
+            "handler turns that into a 500 (no fallback helps; a useful message does)"
+        )
+    if others:
+        parts.append(
+            f"{others} other{'s' if others > 1 else ''}: `report.frame[report.frame.status >= 500]` shows each error"
+        )
+    n = len(outside)
+    verb = "falls" if n == 1 else "fall"
+    return f"{report.name}: {n} of the 500s {verb} outside the shaded windows. " + "; ".join(parts) + "."
 
 
 # --- pictures ------------------------------------------------------------------------------------------------------
@@ -508,60 +559,144 @@ class FaultExplorer:
     ``handlers`` maps a name to ``make(sb) -> Handler``; each mode replays the night with only that fault on a fresh
     sandbox. ``explorer.show(mode)`` computes a mode without a human (the widget calls the same), and
     ``explorer.reports`` holds the reports of the mode on screen.
+
+    A replay is computed once per mode and kept. With the kit's own handlers, the widget also replays the other modes
+    in a background thread after it first shows (``precompute``; never while grading), so a change of mode answers
+    from what is kept instead of replaying the night again.
     """
 
     modes: Final = tuple(_MODES)
 
-    def __init__(self, handlers: dict[str, Callable[[Sandbox], Handler]] | None = None, *, n: int = 150) -> None:
+    def __init__(
+        self,
+        handlers: dict[str, Callable[[Sandbox], Handler]] | None = None,
+        *,
+        n: int = 150,
+        precompute: bool | None = None,
+    ) -> None:
         self.handlers = handlers or {"naive": lambda sb: naive_handler(sb.agent())}
         self.n = n
+        # Learner handlers may print: their replays stay in the foreground, where the output belongs to the cell.
+        own = handlers is None
+        self.precompute = (own and not os.environ.get("WEEKFOUR_GRADING")) if precompute is None else precompute
         self.reports: list[NightReport] = []
         self._cache: dict[str, list[NightReport]] = {}
+        self._views: dict[str, tuple[Any, Any, str]] = {}  # mode -> (table, timeline image, note under it)
+        self._computing: dict[str, threading.Event] = {}
+        self._lock = threading.Lock()
+        self._warming: threading.Thread | None = None
         self._widget: Any = None
 
+    def _replay(self, mode: str) -> list[NightReport]:
+        kind = _MODES[mode]
+        reports = []
+        for name, make in self.handlers.items():
+            sb = night_sandbox(backup_blip=kind is None)
+            if kind is not None:
+                sb.provider.faults[:] = [f for f in sb.provider.faults if f.kind == kind]
+                sb.scenario = Scenario(name=mode, faults=tuple(sb.provider.faults))
+            reports.append(run_night(sb, make(sb), n=self.n, name=name))
+        return reports
+
     def run(self, mode: str) -> list[NightReport]:
+        """The reports of ``mode``: replayed the first time (or waited for, when the background has it in hand)."""
         if mode not in _MODES:
             raise ValueError(f"unknown mode {mode!r}; choose one of {list(_MODES)}")
-        if mode not in self._cache:
-            kind = _MODES[mode]
-            reports = []
-            for name, make in self.handlers.items():
-                sb = night_sandbox(backup_blip=kind is None)
-                if kind is not None:
-                    sb.provider.faults[:] = [f for f in sb.provider.faults if f.kind == kind]
-                    sb.scenario = Scenario(name=mode, faults=tuple(sb.provider.faults))
-                reports.append(run_night(sb, make(sb), n=self.n, name=name))
-            self._cache[mode] = reports
-        return self._cache[mode]
+        while True:
+            with self._lock:
+                if mode in self._cache:
+                    return self._cache[mode]
+                busy = self._computing.get(mode)
+                if busy is None:
+                    busy = self._computing[mode] = threading.Event()
+                    mine = True
+                else:
+                    mine = False
+            if not mine:
+                busy.wait()  # computed elsewhere; if that failed, the loop replays it here and raises here
+                continue
+            try:
+                reports = self._replay(mode)
+                with self._lock:
+                    self._cache[mode] = reports
+                return reports
+            finally:
+                with self._lock:
+                    self._computing.pop(mode, None)
+                busy.set()
+
+    def warm(self) -> None:
+        """Replay every mode not kept yet (what the background thread does)."""
+        for mode in self.modes:
+            try:
+                self.run(mode)
+            except Exception:  # the foreground replays it and shows the error where it belongs
+                continue
 
     def show(self, mode: str) -> list[NightReport]:
         """Compute ``mode`` and, when the widget exists, draw it there."""
         self.reports = self.run(mode)
         if self._widget is not None:
-            self._draw()
+            self._draw(mode)
         return self.reports
 
     def widget(self) -> Any:
-        """The ipywidgets box: a dropdown over the failure modes, a table, the timeline."""
+        """The ipywidgets box: a dropdown over the failure modes (the whole night first), a table, the timeline."""
         import ipywidgets as widgets
 
         if self._widget is None:
-            dropdown = widgets.Dropdown(options=list(_MODES), value=self.modes[2], description="failure mode")
+            dropdown = widgets.Dropdown(
+                options=list(_MODES),
+                value=self.modes[0],
+                description="failure mode",
+                style={"description_width": "initial"},
+                layout=widgets.Layout(width="22em"),
+            )
+            busy = widgets.HTML(value="", layout=widgets.Layout(margin="0 0 0 1em"))
             out = widgets.Output()
-            self._widget = widgets.VBox([dropdown, out])
-            self._dropdown, self._out = dropdown, out
-            dropdown.observe(lambda change: self.show(change["new"]), names="value")
-            self.show(dropdown.value)
+            self._widget = widgets.VBox([widgets.HBox([dropdown, busy]), out])
+            self._dropdown, self._busy, self._out = dropdown, busy, out
+            dropdown.observe(self._on_change, names="value")
+            self._on_change({"new": dropdown.value})
+            if self.precompute and self._warming is None:
+                self._warming = threading.Thread(target=self.warm, name="fault-explorer", daemon=True)
+                self._warming.start()
         return self._widget
 
-    def _draw(self) -> None:
-        from IPython.display import display
+    def _on_change(self, change: dict[str, Any]) -> None:
+        mode = change["new"]
+        self._busy.value = f"⏳ replaying the night: {mode}…" if mode not in self._cache else ""
+        self._dropdown.disabled = True
+        try:
+            self.show(mode)
+        finally:
+            self._dropdown.disabled = False
+            self._busy.value = ""
 
-        mode = self._dropdown.value
+    def _view(self, mode: str) -> tuple[Any, Any, str]:
+        """What the widget shows for ``mode``, built once: the table, the timeline as a PNG, the note under it."""
+        if mode not in self._views:
+            import io
+
+            from IPython.display import Image
+
+            fig = plot_timeline(*self.reports, title=f"User-facing errors: {mode}")
+            png = io.BytesIO()
+            fig.savefig(png, format="png", dpi=fig.dpi)
+            note = " ".join(text for r in self.reports if (text := outside_windows(r)))
+            self._views[mode] = (compare(*self.reports), Image(data=png.getvalue(), format="png"), note)
+        return self._views[mode]
+
+    def _draw(self, mode: str) -> None:
+        from IPython.display import Markdown, display
+
+        table, timeline, note = self._view(mode)
         self._out.clear_output(wait=True)
         with self._out:
-            display(compare(*self.reports))
-            display(plot_timeline(*self.reports, title=f"User-facing errors: {mode}"))
+            display(table)
+            display(timeline)
+            if note:
+                display(Markdown(note))
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
@@ -573,7 +708,8 @@ class BreakerPlayground:
     """Play with a circuit breaker class: a provider that is down from minute 1 to minute 6, a call every 5 s.
 
     ``BreakerPlayground(CircuitBreaker).run(threshold, cooldown)`` returns one row per call (when, the breaker's
-    state, whether the call went out, how it ended); ``widget()`` adds sliders and the picture.
+    state, whether the call went out, how it ended); ``widget()`` adds sliders, the picture and the summary line —
+    one line, redrawn with the picture on every slider move, so no copy of it can go stale.
     """
 
     def __init__(
@@ -627,7 +763,8 @@ class BreakerPlayground:
             f"traffic resumed {back} after it recovered"
         )
 
-    def plot(self) -> Figure:
+    def plot(self, *, title: str | None = None) -> Figure:
+        """The calls on a time line; titled with :meth:`summary` unless ``title`` says otherwise."""
         import matplotlib.pyplot as plt
 
         f = self.frame if self.frame is not None else self.run()
@@ -641,29 +778,36 @@ class BreakerPlayground:
         ax.set_xlabel(
             "minutes (shaded: the provider is down) · green: sent, passed · red: sent, failed · grey: refused"
         )
-        ax.set_title(self.summary(), fontsize=9)
+        ax.set_title(self.summary() if title is None else title, fontsize=9)
         fig.tight_layout()
         plt.close(fig)
         return fig
 
     def widget(self) -> Any:
+        """Two sliders, the summary line and the picture; moving a slider replays and redraws both."""
         import ipywidgets as widgets
 
         if self._widget is None:
-            threshold = widgets.IntSlider(value=5, min=1, max=10, description="threshold")
-            cooldown = widgets.FloatSlider(value=60.0, min=5.0, max=180.0, step=5.0, description="cooldown s")
+            style = {"description_width": "initial"}
+            threshold = widgets.IntSlider(value=5, min=1, max=10, description="failure threshold", style=style)
+            cooldown = widgets.FloatSlider(
+                value=60.0, min=5.0, max=180.0, step=5.0, description="cooldown (s)", style=style
+            )
+            summary = widgets.HTML(value="")
             out = widgets.Output()
 
             def redraw(_: Any = None) -> None:
                 from IPython.display import display
 
                 self.run(threshold.value, cooldown.value)
+                summary.value = f"<b>{html.escape(self.summary())}</b>"
                 out.clear_output(wait=True)
                 with out:
-                    display(self.plot())
+                    display(self.plot(title=""))
 
             threshold.observe(redraw, names="value")
             cooldown.observe(redraw, names="value")
-            self._widget = widgets.VBox([widgets.HBox([threshold, cooldown]), out])
+            self._widget = widgets.VBox([widgets.HBox([threshold, cooldown]), summary, out])
+            self._summary = summary
             redraw()
         return self._widget
