@@ -1,4 +1,5 @@
-"""The GitHub side: every workflow passes actionlint, Classroom's points follow the checks, cohorts shard and merge."""
+"""The GitHub side: every workflow passes actionlint, Classroom's points follow the checks, cohorts shard and merge
+(``python -m grader classroom`` and ``python -m grader merge``, the verbs the workflows call)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,10 @@ import pytest
 import yaml
 
 from grader._registry import CheckRegistry
+from grader.cli import main
+from grader.grade import ExerciseScore, IntegrityFlag, NotebookScore, SubmissionScore
+from grader.grade.reports import write_json
+from grader.grade.reports._classroom import classroom_exercises, classroom_workflow
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -105,17 +110,36 @@ def test_the_cohort_workflow_shards_over_a_matrix_and_keeps_csv_and_json() -> No
     grade_step = next(s for s in jobs["grade"]["steps"] if s.get("name") == "Grade this shard")
     for flag in ("--csv", "--json", "--checks", "--markdown"):
         assert flag in grade_step["run"]
-    assert "cohort.py merge" in str(jobs["gradebook"]["steps"])
+    merge_step = next(s for s in jobs["gradebook"]["steps"] if "python -m grader merge" in s.get("run", ""))
+    for flag in ("--csv", "--json", "--markdown", "--html"):
+        assert flag in merge_step["run"]
+    assert "GITHUB_STEP_SUMMARY" in merge_step["run"] and "report.html" in merge_step["run"]
+    upload = next(s for s in jobs["gradebook"]["steps"] if "upload-artifact" in str(s.get("uses", "")))
+    assert upload["with"]["path"] == "gradebook/"
 
 
 # --- GitHub Classroom ---------------------------------------------------------------------------------------------
 
 
 def test_classroom_workflow_is_in_step_with_the_checks() -> None:
-    generate = _load(".github/classroom/generate.py")
-    expected = generate.render(generate.exercises())
+    expected = classroom_workflow(classroom_exercises(CheckRegistry(use_env=False), (ROOT / "notebooks").iterdir()))
     current = (WORKFLOWS / "classroom.yml").read_text(encoding="utf-8")
-    assert current == expected, "classroom.yml is out of step: run `python .github/classroom/generate.py`"
+    assert current == expected, "classroom.yml is out of step: run `python -m grader classroom workflow`"
+
+
+def test_classroom_workflow_check_notices_a_workflow_out_of_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("WEEKFOUR_CHECKS", raising=False)
+    monkeypatch.chdir(ROOT)
+    assert main(["classroom", "workflow", "--check"]) == 0
+    stale = tmp_path / "classroom.yml"
+    stale.write_text((WORKFLOWS / "classroom.yml").read_text(encoding="utf-8").replace("max-score: 4", "max-score: 5"))
+    assert main(["classroom", "workflow", "--check", "--out", str(stale)]) == 1
+    assert "out of step" in capsys.readouterr().out
+    fresh = tmp_path / "written" / "classroom.yml"
+    assert main(["classroom", "workflow", "--out", str(fresh)]) == 0
+    assert fresh.read_text(encoding="utf-8") == (WORKFLOWS / "classroom.yml").read_text(encoding="utf-8")
 
 
 def test_classroom_gives_each_exercise_its_points_from_the_checks() -> None:
@@ -129,36 +153,35 @@ def test_classroom_gives_each_exercise_its_points_from_the_checks() -> None:
     notebooks = sorted({int(p.name[:2]) for p in (ROOT / "solutions").glob("[0-9][0-9]-*.ipynb")})
     declared = {ex.id: ex.max_points for n in notebooks for ex in registry.exercises(n).values()}
     assert graded == declared
+    commands = {s["with"]["command"].rsplit(" ", 1)[0] for s in steps if "command" in s.get("with", {})}
+    assert commands == {"python -m grader classroom exercise grade.json"}
     reporter = next(s for s in steps if "autograding-grading-reporter" in str(s.get("uses", "")))
     assert len(reporter["with"]["runners"].split(",")) == len(graded)
 
 
-def _report(exercises: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"score": 0, "max_score": 0, "notebooks": [{"path": "01-x.ipynb", "exercises": exercises}]}
+def _submission(learner: str, points: dict[str, tuple[int, int]], *, flags: int = 0) -> SubmissionScore:
+    exercises = [
+        ExerciseScore(ex, got, top, got == top, "" if got == top else f"expected: 429 ({learner})", f"Title {ex}")
+        for ex, (got, top) in points.items()
+    ]
+    marks = [IntegrityFlag(kind="refused", detail="tried to open a socket", exercise="1.2", cell=3)] * flags
+    return SubmissionScore(learner, f"cohort/{learner}", [NotebookScore("01-x.ipynb", exercises, flags=marks)])
 
 
-def test_classroom_exercise_step_passes_only_a_passed_exercise(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    exercise = _load(".github/classroom/exercise.py")
+def test_classroom_exercise_passes_only_a_passed_exercise(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     report = tmp_path / "grade.json"
-    report.write_text(
-        json.dumps(
-            _report(
-                [
-                    {"id": "1.1", "points": 3, "max_points": 3, "passed": True, "feedback": ""},
-                    {"id": "1.2", "points": 1, "max_points": 4, "passed": False, "feedback": "expected: 429"},
-                ]
-            )
-        ),
-        encoding="utf-8",
-    )
-    assert exercise.main([str(report), "1.1"]) == 0
-    assert exercise.main([str(report), "1.2"]) == 1
+    write_json([_submission("ada", {"1.1": (3, 3), "1.2": (1, 4)})], report)
+    assert main(["classroom", "exercise", str(report), "1.1"]) == 0
+    assert "Exercise 1.1: 3/3 points" in capsys.readouterr().out
+    assert main(["classroom", "exercise", str(report), "1.2"]) == 1
     assert "expected: 429" in capsys.readouterr().out
-    assert exercise.main([str(report), "9.9"]) == 1
-    assert exercise.main([str(tmp_path / "missing.json"), "1.1"]) == 1
+    assert main(["classroom", "exercise", str(report), "9.9"]) == 1
+    assert "is not in" in capsys.readouterr().out
+    assert main(["classroom", "exercise", str(tmp_path / "missing.json"), "1.1"]) == 1
     assert "python -m grader grade" in capsys.readouterr().out
+    report.write_text(json.dumps({"score": 3, "notebooks": []}), encoding="utf-8")  # not the report schema
+    assert main(["classroom", "exercise", str(report), "1.1"]) == 1
+    assert "not a grader report" in capsys.readouterr().out
 
 
 # --- cohorts ------------------------------------------------------------------------------------------------------
@@ -178,34 +201,44 @@ def test_shards_cover_every_submission_once(tmp_path: Path) -> None:
         cohort.shard(tmp_path, 3, 3)
 
 
-def _write_shard(folder: Path, rows: list[list[object]], report: dict[str, Any]) -> None:
-    (folder / "feedback").mkdir(parents=True)
-    with (folder / "gradebook.csv").open("w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh).writerows(rows)
-    (folder / "grades.json").write_text(json.dumps(report), encoding="utf-8")
-    for row in rows[1:]:
-        (folder / "feedback" / f"{row[0]}.md").write_text(f"# {row[0]}\n", encoding="utf-8")
-
-
 def test_merge_makes_one_gradebook_from_shards_of_any_size(tmp_path: Path) -> None:
-    cohort = _load(".github/scripts/cohort.py")
     shards = tmp_path / "shards"
-    _write_shard(
-        shards / "shard-0",
-        [["learner", "1.1", "1.2", "score", "max_score"], ["zoe", 3, 0, 3, 7], ["ada", 3, 4, 7, 7]],
-        {"submissions": [{"learner": "zoe", "score": 3}, {"learner": "ada", "score": 7}]},
-    )
-    _write_shard(
-        shards / "shard-1",
-        [["learner", "1.1", "1.2", "score", "max_score"], ["bob", 0, 4, 4, 7]],
-        {"score": 4, "max_score": 7, "notebooks": []},  # a shard of one writes one submission's shape
-    )
-    learners, count = cohort.merge(shards, tmp_path / "out")
-    assert (learners, count) == (3, 2)
-    with (tmp_path / "out" / "gradebook.csv").open(newline="", encoding="utf-8") as fh:
+    for name, subs in (
+        ("shard-0", [_submission("zoe", {"1.1": (3, 3), "1.2": (0, 4)}), _submission("ada", {"1.1": (3, 3)})]),
+        ("shard-1", [_submission("bob", {"1.1": (0, 3), "1.2": (4, 4)}, flags=1)]),  # a shard of one: the same schema
+    ):
+        (shards / name).mkdir(parents=True)
+        write_json(subs, shards / name / "grades.json")
+    out = tmp_path / "out"
+    reports = sorted(str(p) for p in shards.glob("*/grades.json"))
+    args = ["merge", *reports, f"--json={out / 'gradebook.json'}", f"--csv={out / 'gradebook.csv'}"]
+    out.mkdir()
+    assert main([*args, f"--markdown={out / 'feedback'}", f"--html={out / 'report.html'}"]) == 0
+    with (out / "gradebook.csv").open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    assert [r["learner"] for r in rows] == ["ada", "bob", "zoe"]
-    assert [r["score"] for r in rows] == ["7", "4", "3"]
-    merged = json.loads((tmp_path / "out" / "gradebook.json").read_text(encoding="utf-8"))["submissions"]
-    assert [(s["learner"], s["score"]) for s in merged] == [("ada", 7), ("bob", 4), ("zoe", 3)]
-    assert sorted(p.name for p in (tmp_path / "out" / "feedback").iterdir()) == ["ada.md", "bob.md", "zoe.md"]
+    assert [(r["learner"], r["1.1"], r["1.2"], r["score"]) for r in rows] == [
+        ("ada", "3", "0", "3"),
+        ("bob", "0", "4", "4"),
+        ("zoe", "3", "0", "3"),
+    ]
+    merged = json.loads((out / "gradebook.json").read_text(encoding="utf-8"))
+    assert merged["schema"] == 1
+    assert [(s["learner"], s["score"]) for s in merged["submissions"]] == [("ada", 3), ("bob", 4), ("zoe", 3)]
+    assert merged["submissions"][1]["notebooks"][0]["flags"][0]["kind"] == "refused"
+    assert sorted(p.name for p in (out / "feedback").iterdir()) == ["ada.md", "bob.md", "zoe.md"]
+    assert "| 1.2 Title 1.2 | 0/4 | ❌ |" in (out / "feedback" / "zoe.md").read_text(encoding="utf-8")
+    assert 'href="feedback/bob.md"' in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_merge_refuses_a_learner_in_two_shards_and_a_foreign_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second, foreign = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "c.json"
+    write_json([_submission("ada", {"1.1": (3, 3)})], first)
+    write_json([_submission("ada", {"1.1": (0, 3)})], second)
+    assert main(["merge", str(first), str(second), f"--json={tmp_path / 'out.json'}"]) == 2
+    assert "'ada' is in both" in capsys.readouterr().err
+    foreign.write_text("{}", encoding="utf-8")
+    assert main(["merge", str(first), str(foreign)]) == 2
+    assert "not a grader report" in capsys.readouterr().err
+    assert not (tmp_path / "out.json").exists()
