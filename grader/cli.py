@@ -1,5 +1,5 @@
-"""``python -m grader`` — the command line: ``release``, ``grade``, ``mutants``, ``merge``, ``classroom`` and
-``template``, thin wrappers over the packages.
+"""``python -m grader`` — the command line: ``release``, ``grade``, ``mutants``, ``merge``, ``classroom``,
+``template`` and ``reset``, thin wrappers over the packages.
 
 Exit codes: 0 done (graded, or built / in step); 1 graded but below ``--fail-under`` (or ``release --check`` found
 differences, or an authoring mistake stopped the build); 2 could not run (usage, missing paths, broken checks).
@@ -78,7 +78,17 @@ def _parser() -> argparse.ArgumentParser:
     flow.add_argument("--out", type=Path, default=None, metavar="PATH", help="the workflow file to write")
     tpl = sub.add_parser("template", help="write the learner template repository into DEST")
     tpl.add_argument("dest", type=Path, metavar="DEST", help="a new (or empty) folder")
+    rst = sub.add_parser("reset", help="put one exercise back to its stub (a backup keeps what it replaces)")
+    rst.add_argument("notebook", type=Path, metavar="NOTEBOOK", help="e.g. notebooks/04-fallbacks.ipynb (or 04)")
+    rst.add_argument("exercise", metavar="EXERCISE", help="e.g. 4.2")
+    rst.add_argument("--from", dest="source", type=Path, default=None, metavar="PATH", help="the released notebook")
     return parser
+
+
+def _reset(args: argparse.Namespace) -> int:
+    from grader.reset._command import run
+
+    return run(args.notebook, args.exercise, source=args.source)
 
 
 def _merge(args: argparse.Namespace) -> int:
@@ -228,7 +238,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         commands = {"release": _release, "grade": _grade, "mutants": _mutants, "merge": _merge}
-        commands |= {"classroom": _classroom, "template": _template}
+        commands |= {"classroom": _classroom, "template": _template, "reset": _reset}
         return commands[args.command](args)
     except ChecksError as exc:
         print(f"The checks could not be loaded: {exc}", file=sys.stderr)
