@@ -303,3 +303,17 @@ def test_the_sdks_parse_helper_gets_parsed_tool_arguments() -> None:
     )
     parsed = out.choices[0].message.tool_calls[0].function.parsed_arguments
     assert isinstance(parsed, Lookup) and isinstance(parsed.ship_to, Address)
+
+
+def test_a_scheduled_429_reports_the_same_budget_as_the_answers_around_it() -> None:
+    from weekfour.types import FaultWindow
+
+    provider = MockProvider(EchoModel(), faults=[FaultWindow(0, 10, "rate_limit", retry_after=1.0)])
+    client = provider.openai(max_retries=0)
+    with pytest.raises(openai.RateLimitError) as info:
+        client.chat.completions.create(model="wf-chat", messages=[USER])
+    limited = info.value.response.headers
+    assert all(h in limited for h in RATE_HEADERS) and limited["x-ratelimit-remaining-requests"] == "0"
+    provider.clock.advance_to(20)
+    ok = client.chat.completions.with_raw_response.create(model="wf-chat", messages=[USER])
+    assert ok.headers["x-ratelimit-limit-requests"] == limited["x-ratelimit-limit-requests"]

@@ -435,19 +435,24 @@ class MockProvider:
         kind = fault.kind
         if kind == "rate_limit":
             wait = fault.retry_after if fault.retry_after is not None else DEFAULT_FAULT_RETRY_AFTER_S
+            rpm = self.rpm_limit or DEFAULT_RPM
+            tpm = self.tpm_limit or DEFAULT_TPM
             err = ApiError(
                 429,
                 f"Rate limit reached for {entry.model} in organization org-weekfour on requests per min (RPM): "
-                f"Limit {self.rpm_limit or 500}, Used {self.rpm_limit or 500}, Requested 1. Please try again in "
+                f"Limit {rpm}, Used {rpm}, Requested 1. Please try again in "
                 f"{wait:g}s. Visit https://platform.openai.com/account/rate-limits to learn more.",
                 type="requests",
                 code="rate_limit_exceeded",
             )
             err.headers.update(
                 {
-                    "x-ratelimit-limit-requests": str(self.rpm_limit or 500),
+                    "x-ratelimit-limit-requests": str(rpm),
                     "x-ratelimit-remaining-requests": "0",
                     "x-ratelimit-reset-requests": f"{wait:g}s",
+                    "x-ratelimit-limit-tokens": str(tpm),
+                    "x-ratelimit-remaining-tokens": str(tpm),
+                    "x-ratelimit-reset-tokens": "0s",
                     **retry_headers(wait),
                 }
             )
