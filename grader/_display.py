@@ -3,15 +3,34 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
+from typing import Final
 
 from grader._runner import ExerciseResult
 
-__all__ = ["html_progress", "html_result", "text_progress", "text_result"]
+__all__ = ["html_progress", "html_result", "replay_how", "text_progress", "text_result"]
 
 _COLOURS = {"passed": "#1a7f37", "not_attempted": "#9a6700", "failed": "#cf222e", "check_error": "#8250df"}
 _LABELS = {"passed": "passed", "not_attempted": "not attempted", "failed": "not yet", "check_error": "check broke"}
 _MARKS = {"passed": "✓", "not_attempted": "…", "failed": "✗", "check_error": "!"}
+
+
+_SEED_HINT: Final = re.compile(r"set WEEKFOUR_SEED=(\d+) to replay this run")
+
+
+def replay_how(seed: int | str) -> str:
+    """Where to set the replay seed, for the line under a check's feedback."""
+    return (
+        f"To replay it: run `%env WEEKFOUR_SEED={seed}` in a cell of this notebook, then this check again (the same "
+        f"scenarios, until `%env WEEKFOUR_SEED=` clears it); for grading, `WEEKFOUR_SEED={seed} make grade`."
+    )
+
+
+def _feedback(result: ExerciseResult) -> str:
+    """The check's feedback, with where to set the seed when it offers a replay."""
+    found = _SEED_HINT.search(result.feedback)
+    return f"{result.feedback}\n{replay_how(found.group(1))}" if found else result.feedback
 
 
 def _heading(result: ExerciseResult) -> str:
@@ -48,7 +67,7 @@ def _row_points(result: ExerciseResult) -> str:
 def text_result(result: ExerciseResult) -> str:
     mark = _MARKS[result.status]
     head = f"{mark} {_heading(result)}: {_LABELS[result.status]} ({_points(result)})"
-    return head if result.passed else f"{head}\n{result.feedback}"
+    return head if result.passed else f"{head}\n{_feedback(result)}"
 
 
 def html_result(result: ExerciseResult) -> str:
@@ -60,7 +79,7 @@ def html_result(result: ExerciseResult) -> str:
     body = (
         ""
         if result.passed
-        else f"<pre style='white-space:pre-wrap;margin:.4em 0 0'>{html.escape(result.feedback)}</pre>"
+        else f"<pre style='white-space:pre-wrap;margin:.4em 0 0'>{html.escape(_feedback(result))}</pre>"
     )
     return (
         f"<div style='border-left:4px solid {colour};padding:.4em .8em;margin:.3em 0;"

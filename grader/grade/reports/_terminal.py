@@ -31,6 +31,7 @@ _TITLE_MAX: Final = 40  # a longer title ends in "…" (the id is what matters)
 _TITLE_MIN: Final = 12
 _NOT_ATTEMPTED: Final = re.compile(r"^Exercise (?P<id>\S+)(?: \(.*?\))? is not attempted yet: (?P<why>.*)$", re.S)
 _PASTE: Final = re.compile(r"^paste .* from notebook (?P<nb>\d+)\b", re.S)
+_SEED: Final = re.compile(r"set WEEKFOUR_SEED=(\d+) to replay this run")
 _PASTE_ADVICE: Final = " (where it says paste, your code from the notebook named)"
 _NAME: Final = re.compile(r"^(?P<name>`[^`]+`)")
 _ENDS: Final = (". ", " (replacing", ", run the cell")
@@ -160,6 +161,14 @@ def print_submission(sub: SubmissionScore, file: TextIO | None = None) -> None:
     if untouched:
         paste = _PASTE_ADVICE if any("paste from" in line for line in untouched) else ""
         console.print(Text(ADVICE.format(n=len(untouched), paste=paste), style="yellow"))
+    seeds = sorted({m.group(1) for e in sub.exercises() if (m := _SEED.search(e.feedback))})
+    if seeds:
+        console.print(
+            Text(
+                f"To replay a run: `WEEKFOUR_SEED={seeds[0]} make grade` (the seed its feedback names), or in the "
+                f"notebook `%env WEEKFOUR_SEED={seeds[0]}` in a cell before `check()`."
+            )
+        )
     _flags(console, sub)
     console.print(f"[bold]Total: {sub.score}/{sub.max_score}[/]")
 
