@@ -92,12 +92,13 @@ def _text(ns: Namespace, n: int) -> str:
 
 
 def _expected_worst(body: dict[str, Any], catalog: Catalog) -> float:
+    """The check's own figure, priced by the kit's price list: every prompt token, plus the completion ceiling (the
+    body's, else what the model could still write)."""
     spec = catalog.resolve(body["model"])
-    prompt = count_message_tokens(body["messages"], body.get("tools"))
-    ceiling = body.get("max_completion_tokens") or body.get("max_tokens")
-    if ceiling is None:
-        ceiling = min(spec.max_output_tokens, max(spec.context_window - prompt, 0))
-    return (prompt * spec.usd_per_1m_input + ceiling * spec.usd_per_1m_output) / 1_000_000
+    tokens_in = count_message_tokens(body["messages"], tools=body.get("tools"))
+    stated = body.get("max_completion_tokens") or body.get("max_tokens")
+    room = max(spec.context_window - tokens_in, 0)
+    return catalog.price(body["model"], tokens_in, min(spec.max_output_tokens, room) if stated is None else stated)
 
 
 # -- 2.1 cost accounting -----------------------------------------------------------------------------------------
@@ -204,7 +205,7 @@ def bounds_the_worst_case(ns: Namespace) -> None:
     for body, send in bodies:
         got = worst_case_cost(body, catalog)
         want = _expected_worst(body, catalog)
-        prompt = count_message_tokens(body["messages"], body.get("tools"))
+        prompt = count_message_tokens(body["messages"], tools=body.get("tools"))
         if not isinstance(got, int | float) or not _close(float(got), want):
             raise CheckFailed(
                 f"worst_case_cost is off for a {body['model']} request of {len(body['messages'])} messages "
@@ -241,13 +242,11 @@ class _Counting(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         self.sent += 1
-        response = self.inner.handle_request(request)
-        if "text/event-stream" in response.headers.get("content-type", ""):
-            return response
-        content = response.read()
-        return httpx.Response(
-            response.status_code, headers=response.headers, stream=httpx.ByteStream(content), request=request
-        )
+        sent = self.inner.handle_request(request)
+        if sent.headers.get("content-type", "").startswith("text/event-stream"):
+            return sent
+        content = sent.read()
+        return httpx.Response(sent.status_code, headers=sent.headers, stream=httpx.ByteStream(content), request=request)
 
 
 class _Recording(SupportAgent):

@@ -149,7 +149,7 @@ def _label(outcome: Any) -> str:
     if isinstance(outcome, httpx.Response):
         try:
             code = outcome.json()["error"]["code"]
-        except (ValueError, KeyError, TypeError):
+        except (KeyError, TypeError, ValueError):
             code = None
         heads = " with retry-after" if "retry-after" in outcome.headers else ""
         return f"HTTP {outcome.status_code}" + (f" ({code})" if code else "") + heads

@@ -896,7 +896,7 @@ class _Prompt:
     response_format: dict[str, Any] | None = None
 
     def render(self, **variables: Any) -> str:
-        return self.template.format_map(variables)
+        return str.format_map(self.template, variables)
 
 
 class _Registry:

@@ -850,13 +850,8 @@ def _report(ns: Namespace, card: Scorecard, slo: SLO) -> dict[str, bool]:
 
 
 def _values(card: Scorecard, slo: SLO) -> dict[str, tuple[float, float]]:
-    return {
-        "errors": (slo.max_error_rate, card.error_rate),
-        "wrong answers": (slo.max_wrong_rate, card.wrong_rate),
-        "spend per day": (slo.day_cap_usd, card.worst_day_usd),
-        "p95 request path": (slo.p95_page_s, card.p95_page_s),
-        "model-update hits": (slo.max_drift_hits, card.drift_hits),
-    }
+    """Each objective's (target, measured), by the tables below: the SLO's field and the Scorecard's."""
+    return {row: (getattr(slo, _SLO_FIELDS[row]), getattr(card, field)) for row, field in _FIELDS.items()}
 
 
 _FIELDS = {
