@@ -48,6 +48,11 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument(
         "--uncontained", action="store_true", help="run kernels without Landlock (a learner's own machine only)"
     )
+    grade.add_argument(
+        "--require-contained",
+        action="store_true",
+        help="exit 2 unless kernels can run contained (Linux Landlock): for cohort grading and CI",
+    )
     mut = sub.add_parser("mutants", help="measure check strength on mutants of the solutions")
     mut.add_argument("exercises", nargs="*", metavar="EXERCISE", help="exercise ids, e.g. 4.2 (default: all)")
     mut.add_argument("--source", type=Path, default=Path("solutions"), help="authored notebooks (default solutions/)")
@@ -200,6 +205,10 @@ def _grade(args: argparse.Namespace) -> int:
     expected = sorted(p.name for p in source.glob("*.ipynb")) if source.is_dir() else []
     registry = CheckRegistry(args.checks)
     submissions = [find_submission(p, expected) for p in paths]
+    if args.require_contained and (args.uncontained or not containment().files):
+        why = "--uncontained was given" if args.uncontained else containment().describe()
+        print(f"Could not grade: --require-contained, but {why}.", file=sys.stderr)
+        return EXIT_UNUSABLE
     limits = Limits(memory=int(args.memory * 1024**3), contain=not args.uncontained)
     if args.uncontained or not containment().files:
         reason = "kernels run UNCONTAINED (--uncontained)" if args.uncontained else containment().describe()

@@ -11,7 +11,8 @@ the first line of learner code exists. From then on, in that process:
   frames (``sys._getframe``, ``tb_frame``, ``gi_frame``, ``cr_frame``, ``ag_frame``) and making code or function
   objects;
 * **refused whoever asks**: changing a function, code or class of the grader or the kit (``object.__setattr__``);
-  reading ``__code__`` of the grader's functions or opening a file of the checks folders from learner code; writing
+  from learner code, changing the code, defaults or closure of a function it did not write, reading the code of one,
+  or opening a file of the checks folders; writing
   outside the scratch folder (Landlock enforces this too where the system has it);
 * **sealed**: every module of ``grader`` and ``weekfour`` refuses attribute assignment and deletion, and
   :meth:`Guard.tampered` compares what their namespaces and classes hold (functions, classes, modules, methods) with a
@@ -67,6 +68,7 @@ _ALWAYS: Final = frozenset(
 )
 _SEAL_EVENT: Final = "weekfour.sealed"  # raised by a sealed module (which holds no reference to the guard)
 _FRAME_EVENTS: Final = frozenset({"sys._getframe", "sys._getframemodulename"})
+_SURGERY: Final = frozenset({"__code__", "__defaults__", "__kwdefaults__", "__globals__", "__closure__"})
 _FRAME_ATTRS: Final = frozenset({"tb_frame", "gi_frame", "cr_frame", "ag_frame", "f_back"})
 _MAKERS: Final = frozenset({"code.__new__", "function.__new__"})
 _PATH_EVENTS: Final = frozenset(
@@ -193,6 +195,11 @@ def install(
             frame.f_globals is learner_globals or frame.f_code.co_filename.startswith(CELL_PREFIX)
         )
 
+    def learners(obj: object) -> bool:
+        """Whether ``obj`` is a function the learner's cells defined."""
+        code = getattr(obj, "__code__", None)
+        return isinstance(obj, types.FunctionType) and str(getattr(code, "co_filename", "")).startswith(CELL_PREFIX)
+
     def where() -> tuple[int | None, int | None]:
         frame: types.FrameType | None = getframe(2)
         while frame is not None:
@@ -249,12 +256,12 @@ def install(
             obj, name = args[0], args[1]
             if name in _FRAME_ATTRS:
                 return f"reading {name}" if learner_asks() else None
-            if name == "__code__" and _owner(obj).startswith(prefixes) and learner_asks():
+            if name == "__code__" and not learners(obj) and learner_asks():
                 return f"reading the code of {_owner(obj)}.{getattr(obj, '__qualname__', '?')}"
             return None
         if event in ("object.__setattr__", "object.__delattr__"):
             obj, name = args[0], args[1]
-            if _owner(obj).startswith(prefixes):
+            if _owner(obj).startswith(prefixes) or (name in _SURGERY and not learners(obj) and learner_asks()):
                 return f"changing {_owner(obj)}.{getattr(obj, '__qualname__', '?')}.{name}"
             return None
         if event in _MAKERS:

@@ -27,6 +27,7 @@ import ast
 import asyncio
 import builtins
 import contextlib
+import dataclasses
 import hashlib
 import hmac
 import io
@@ -196,7 +197,9 @@ def _run_notebook(plan: dict[str, Any], fd: int) -> None:
     skip = set(plan.get("skip", []))
     registry = CheckRegistry()
     exercises = registry.exercises(int(plan["number"]))
-    specs = {(ex.id, spec.name): spec for ex in exercises.values() for spec in ex.checks}
+    # Copies: the check specs the kit's registry holds are shared objects, and a frozen dataclass still yields to
+    # object.__setattr__ (no audit event); these copies exist only in this function's frame.
+    specs = {(ex.id, spec.name): dataclasses.replace(spec) for ex in exercises.values() for spec in ex.checks}
     cells = _code_cells(plan["notebook"])
     transform = TransformerManager().transform_cell
     loop = asyncio.new_event_loop()

@@ -212,3 +212,10 @@ def test_a_contained_process_reads_only_the_environment_and_writes_only_its_scra
     code, log = _contained(tmp_path, f"import os; os.chdir({str(tmp_path / 'scratch')!r})\n" + probe)
     assert code == 0, log
     assert log.split() == ["read", "no", "proc", "no", "write", "no", "scratch", "yes", "tcp", "no"]
+
+
+def test_require_contained_refuses_to_grade_uncontained(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["grade", str(SUBMISSIONS / "solved"), *COMMON, "--uncontained", "--require-contained"])
+    captured = capsys.readouterr()
+    assert code == 2 and "Points" not in captured.out
+    assert "--require-contained, but --uncontained was given" in captured.err
