@@ -125,12 +125,11 @@ def _text(content: Any) -> str:
 class _Conversation:
     """What the model reads from the request."""
 
-    question: str  # the last user message
+    question: str  # what is asked: the last user message that is not a re-ask of an earlier one
     earlier_user_text: list[str]  # older user messages, newest first
     system: str
     results: list[tuple[str, dict[str, Any], Any]]  # (tool name, arguments, parsed result) since the question
     n_messages: int
-    reask: str = ""  # the latest re-ask's words when the question is being asked again, else ""
     reasks: int = 0  # how many re-asks since the question
     cut_calls: int = 0  # tool calls since the question whose arguments were not JSON (cut at max_tokens)
     memo: dict[str, Any] = field(default_factory=dict)  # what the model worked out once per request
@@ -173,7 +172,6 @@ def _read(request: ChatRequest) -> _Conversation:
         asked = earlier[-1]
         reasks += 1
     question = texts[asked] if asked >= 0 else ""
-    reask = texts[users[-1]] if reasks else ""
     earlier_text = [texts[i] for i in reversed(users) if i < asked and not _REASK.search(texts[i])]
     system = "\n".join(_text(m.get("content")) for m in messages if m.get("role") in ("system", "developer"))
     calls: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -193,7 +191,7 @@ def _read(request: ChatRequest) -> _Conversation:
             if parsed is None and raw.strip() != "null":
                 parsed = {"text": raw}
             results.append((name, args, parsed))
-    return _Conversation(question, earlier_text, system, results, len(messages), reask, reasks, cut)
+    return _Conversation(question, earlier_text, system, results, len(messages), reasks, cut)
 
 
 class ScriptedModel:
@@ -229,7 +227,7 @@ class ScriptedModel:
     def __repr__(self) -> str:
         return (
             f"ScriptedModel(seed={self.seed}, hallucination_rate={self.hallucination_rate}, loops={self.loops}, "
-            f"injection_susceptibility={self.injection_susceptibility})"
+            f"injection_susceptibility={self.injection_susceptibility}, reask_fix_rate={self.reask_fix_rate})"
         )
 
     # --- the decision ----------------------------------------------------------------------------------------
