@@ -112,3 +112,12 @@ def test_a_report_read_back_is_the_results_it_was_written_from(tmp_path: Path) -
     write_json(_cohort(), path)
     assert read_json(path) == _cohort()
     assert json.loads(path.read_text(encoding="utf-8"))["schema"] == 1
+
+
+def test_the_cohort_job_summary_says_what_the_report_charts() -> None:
+    from grader.grade.reports import job_summary
+
+    text = job_summary(_cohort())
+    assert "| 4.2 | 0 | 2 | 1 |" in text  # passed, failed, not attempted
+    assert "### Most frequent failing checks" in text and "| 4.2 | 2 | is\\_retryable got a 503 wrong. |" in text
+    assert "**Flagged for review:**" in text and HOSTILE not in text

@@ -11,6 +11,8 @@ from grader.grade._scrub import markdown
 
 __all__ = ["classroom_line", "job_summary", "write_job_summary"]
 
+_SUMMARY_FAILING = 5
+
 
 def classroom_line(results: Sequence[SubmissionScore]) -> str:
     return f"Points {sum(r.score for r in results)}/{sum(r.max_score for r in results)}"
@@ -31,7 +33,31 @@ def job_summary(results: Sequence[SubmissionScore]) -> str:
         lines += [
             f"| {markdown(r.learner)} | {r.score} | {r.max_score} |" for r in sorted(results, key=lambda r: r.learner)
         ]
+        lines += _cohort_overview(results)
     return "\n".join(lines) + "\n"
+
+
+def _cohort_overview(results: Sequence[SubmissionScore]) -> list[str]:
+    """What the HTML report charts, as text: the pass rate per exercise, the most frequent failing checks, flags."""
+    from grader.grade.reports._html import exercise_counts, failing_checks
+
+    counts = exercise_counts(results)
+    lines = [
+        "",
+        "### Pass rate per exercise",
+        "",
+        "| Exercise | Passed | Failed | Not attempted |",
+        "|---|---|---|---|",
+    ]
+    lines += [f"| {ex} | {c['passed']} | {c['failed']} | {c['not attempted']} |" for ex, c in counts.items()]
+    failing = failing_checks(results)[:_SUMMARY_FAILING]
+    if failing:
+        lines += ["", "### Most frequent failing checks", "", "| Exercise | Learners | Message |", "|---|---|---|"]
+        lines += [f"| {markdown(f.exercise)} | {len(f.learners)} | {markdown(f.message)} |" for f in failing]
+    flagged = sorted({r.learner for r in results if r.flags})
+    if flagged:
+        lines += ["", f"**Flagged for review:** {', '.join(markdown(name) for name in flagged)}"]
+    return lines
 
 
 def write_job_summary(results: Sequence[SubmissionScore]) -> Path | None:

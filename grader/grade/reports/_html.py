@@ -24,7 +24,7 @@ from grader.grade._results import SubmissionScore
 from grader.grade._scrub import html as esc
 from grader.grade.reports._markdown import feedback_file_name
 
-__all__ = ["FailingCheck", "cohort_html", "failing_checks", "write_html"]
+__all__ = ["FailingCheck", "cohort_html", "exercise_counts", "failing_checks", "write_html"]
 
 _TOP_FAILING: Final = 15
 _NOT_ATTEMPTED: Final = "is not attempted yet"
@@ -82,7 +82,8 @@ def _exercise_key(exercise_id: str) -> tuple[int, ...]:
     return tuple(int(p) if p.isdigit() else 0 for p in exercise_id.split("."))
 
 
-def _exercise_counts(results: Sequence[SubmissionScore]) -> dict[str, dict[str, int]]:
+def exercise_counts(results: Sequence[SubmissionScore]) -> dict[str, dict[str, int]]:
+    """``{exercise: {"passed": n, "failed": n, "not attempted": n}}``, learners counted, exercises in order."""
     counts: dict[str, dict[str, int]] = {}
     for sub in results:
         for ex in sub.exercises():
@@ -227,7 +228,7 @@ def _learner_table(results: Sequence[SubmissionScore], feedback: Path | None, pa
 def cohort_html(results: Sequence[SubmissionScore], *, feedback: Path | None = None, page: Path | None = None) -> str:
     """The whole page. ``feedback``: the ``--markdown`` folder (each learner's row links their file), linked
     relative to ``page``, where the page will be written."""
-    counts = _exercise_counts(results)
+    counts = exercise_counts(results)
     charts = (
         f'<div class="chart">{_histogram(results)}</div>'
         + (f'<div class="chart">{_pass_rates(counts)}</div>' if counts else "")
