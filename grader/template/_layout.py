@@ -28,6 +28,10 @@ def _wanted(relative: Path) -> bool:
     parts = relative.parts
     if any(p in LEFT_OUT_NAMES or p.endswith(".egg-info") for p in parts):
         return False
+    if any(p.startswith(".") for p in parts[1:]):  # a learner's backups, editor and tool folders
+        return False
+    if parts[0] == "notebooks" and (len(parts) != 2 or relative.suffix != ".ipynb"):
+        return False
     if relative.suffix in _LEFT_OUT_SUFFIXES:
         return False
     return not (parts[0] == "grader" and len(parts) > 1 and parts[1] in GRADER_LEFT_OUT)

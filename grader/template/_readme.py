@@ -8,6 +8,7 @@ nothing else.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Sequence
 
 __all__ = ["TemplateError", "learner_readme", "readme_section"]
@@ -30,48 +31,70 @@ def _opening(readme: str) -> str:
     return head.rstrip() + "\n"
 
 
+# Paragraphs of the course README's learner section that the template's own sections say in the template's terms.
+_REPLACED_PARAGRAPHS = ("**Submitting.**", "**Where the solutions are.**")
+_HIDDEN_AT_MAKE_GRADE = ", with a few hidden checks added,"
+
+
+def _learner_section(readme: str) -> str:
+    """The course README's "How you work (learners)" section as the template says it: its heading shortened, the
+    paragraphs the template replaces left out, and no hidden checks at ``make grade`` (the template has none)."""
+    section = readme_section(readme, "How you work (learners)").replace("(learners)", "", 1).replace(" \n", "\n", 1)
+    paragraphs = [p for p in section.split("\n\n") if not p.lstrip().startswith(_REPLACED_PARAGRAPHS)]
+    return "\n\n".join(paragraphs).replace(_HIDDEN_AT_MAKE_GRADE, "").rstrip() + "\n"
+
+
+def _wrap(text: str, *, item: bool = False) -> str:
+    """A paragraph (or a ``- `` list item) wrapped as the course's Markdown is, at 120 columns."""
+    return textwrap.fill(text, width=120, subsequent_indent="  " if item else "", break_on_hyphens=False) + "\n"
+
+
 def learner_readme(course_readme: str, *, notebooks: Sequence[str], public_points: int, full_points: int) -> str:
+    """The template's README.md. ``public_points``: what its checks award; ``full_points``: what the course's
+    grading awards (its headings' points)."""
     first = notebooks[0] if notebooks else "00-start-here.ipynb"
     hidden = full_points - public_points
-    later = (
-        f"Your `make grade` score counts the checks this repository has: {public_points} of the course's "
-        f"{full_points} points. Your instructor's grading runs the same checks plus hidden ones on inputs you have not "
-        f"seen (other seeds, other scenarios) for the other {hidden}; each exercise's heading states its full points, "
-        "and `check()` says how many more grading holds. A function that does what its exercise says passes both."
+    score = (
+        f"`make grade` counts the checks this repository has: {public_points} of the course's {full_points} points. "
+        f"Your instructor's grading runs the same checks plus hidden ones on inputs you have not seen (other seeds, "
+        f"other scenarios) for the other {hidden}: each exercise's heading states its full points, and `check()` says "
+        "how many more grading holds. Code that does what its exercise says passes both."
         if hidden > 0
-        else f"Your `make grade` score counts every check of the course: {public_points} points."
+        else f"`make grade` counts every check of the course: {public_points} points."
     )
     parts = [
         _opening(course_readme),
         "## Quick start\n",
-        "You need Python 3.11+ and `make`. The first command creates `.venv` and installs exactly the locked versions "
-        "in `requirements/lab.txt` (a minute or so the first time):\n",
+        _wrap(
+            "You need Python 3.11+ and `make`. The first command creates `.venv` and installs exactly the locked "
+            "versions in `requirements/lab.txt`:"
+        ),
         "```bash\nmake lab      # set up, then open the workbook in JupyterLab\n"
         "make grade    # grade every notebook in notebooks/ and print your points\n```\n",
-        "`make lab LAB_ARGS=--no-browser` prints the URL instead of opening a browser.\n",
+        f"`make lab` opens `notebooks/{first}`; `make lab LAB_ARGS=--no-browser` prints the URL instead.\n",
         readme_section(course_readme, "The five failure modes"),
-        "## How you work\n",
-        f"1. `make lab` opens `notebooks/{first}`. Read and run the cells top to bottom.\n"
-        "2. Under each exercise, write your code in the cell that says `raise NotImplementedError`, run it, then run "
-        'the `check("…")` cell below it: it tries your code on scenarios it picks at random and tells you at once what '
-        "it expected, what happened, and a hint.\n"
-        "3. Cells tagged `raises-exception` break on purpose: that is production breaking the day-three agent.\n"
-        "4. `progress()` at the end of a notebook shows every exercise of it at a glance.\n",
-        "Everything runs offline on a simulated clock: no API key, no network, and a night of 429s takes "
-        "milliseconds.\n",
-        "## How you check your score\n",
-        "`make grade` grades every notebook in `notebooks/` from a fresh kernel, as your instructor's grader does, and "
-        "prints a table per notebook (points and feedback per exercise) ending with a `Points X/Y` line. Edited or "
-        "deleted check cells change nothing: the grader restores them.\n",
-        later + "\n",
+        _learner_section(course_readme),
+        "## Your score, here and at grading\n",
+        _wrap(score),
         "## How you submit\n",
-        "- **GitHub Classroom**: commit your notebooks and push. Every push runs `.github/workflows/classroom.yml` "
-        "(one Classroom test per exercise, worth its points) and `.github/workflows/grade.yml` (your table in the "
-        "run's summary, the reports as an artefact). Push as often as you like; your instructor grades what is "
-        "pushed at the deadline.\n"
-        "- **Otherwise**: send your instructor the `notebooks/` folder (zip it as it is, file names unchanged).\n",
-        "The solutions are not in this repository, and neither are the hidden checks: they stay with your "
-        "instructor.\n",
+        "Your work is the notebooks in `notebooks/`, saved.\n",
+        _wrap(
+            "- **GitHub Classroom**: commit them and push. Every push runs `.github/workflows/classroom.yml` (one "
+            "Classroom test per exercise, worth its points here) and `.github/workflows/grade.yml` (your table in the "
+            "run's summary, the reports as an artefact). Push as often as you like; your instructor grades what is "
+            "pushed at the deadline, with the hidden checks added. Grading copies your notebooks and never changes "
+            "them.",
+            item=True,
+        )
+        + _wrap(
+            "- **Otherwise**: send your instructor the `notebooks/` folder (zipped as it is, file names unchanged).",
+            item=True,
+        ),
+        _wrap(
+            "The solutions are not in this repository, and neither are the hidden checks: they stay with your "
+            "instructor, who decides when, or whether, to share the solutions. `check()` and `make grade` teach "
+            "without them: what was expected, what happened, a hint."
+        ),
         readme_section(course_readme, "Conda, Binder, Codespaces"),
         "## Layout\n",
         "```\nnotebooks/    the workbook: your work goes here\nweekfour/     the course kit the notebooks import "

@@ -95,6 +95,7 @@ def test_the_template_leaves_the_instructors_part_behind(template: Path) -> None
         assert not (template / absent).exists(), f"{absent} is in the learner template"
     assert not (template / ".github" / "workflows" / "grade-cohort.yml").exists()
     assert not list(template.rglob("__pycache__")) and not list(template.rglob("*.egg-info"))
+    assert not list((template / "notebooks").glob(".*")), "a learner's backups or checkpoints were copied"
 
 
 def leaks(root: Path, secret: set[str]) -> list[str]:
@@ -134,11 +135,15 @@ def test_the_template_holds_no_hidden_check(template: Path) -> None:
 
 def test_a_learner_readme_says_how_to_work_check_and_submit(template: Path) -> None:
     text = (template / "README.md").read_text(encoding="utf-8")
-    for section in ("## How you work", "## How you check your score", "## How you submit"):
+    for section in ("## Quick start", "## How you work\n", "## Your score, here and at grading", "## How you submit"):
         assert section in text
     assert "make grade" in text and "check(" in text and "notebooks/" in text and "GitHub Classroom" in text
     assert "solutions are not in this repository" in text
-    assert "make release" not in text and "solutions/" not in text
+    assert "make release" not in text and "solutions/" not in text and "instructor/" not in text
+    assert "with a few hidden checks added" not in text, "the template's make grade runs no hidden check"
+    public = CheckRegistry(use_env=False, instructor=False)
+    points = sum(info.max_points for n in NOTEBOOKS for info in public.exercises(n).values())
+    assert f"`make grade` counts the checks this repository has: {points} of the course's 159 points" in text
 
 
 def test_the_learner_makefile_keeps_set_up_lab_and_grade_only() -> None:
