@@ -64,12 +64,15 @@ setup: $(STAMP)
 	@echo "Set up: .venv holds exactly $(LAB_LOCK). Next: make lab"
 
 # Served from the repository's top folder (so the kit's files, weekfour/agent.py and the rest, are a click away) and
-# opening on the first page — also the page of the URL printed with --no-browser.
+# opening on the first page — also the page of the URL printed with --no-browser. The contents manager hands
+# JupyterLab each notebook with the kernel metadata it would write on open, so a notebook opens unmodified.
 FIRST_PAGE := /lab/tree/notebooks/00-start-here.ipynb
+LAB_CONTENTS := weekfour.labs.lab_server.SteadyContentsManager
 
 lab: $(STAMP)
 	@echo "Opening the workbook on notebooks/00-start-here.ipynb (the URL with its token is printed below)"
-	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=$(FIRST_PAGE) $(LAB_ARGS)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=$(FIRST_PAGE) \
+		--ServerApp.contents_manager_class=$(LAB_CONTENTS) $(LAB_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

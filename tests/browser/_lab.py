@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Final
@@ -141,10 +142,18 @@ def _drain(stream: IO[bytes], log_path: Path, marker: str, ready: threading.Even
     ready.set()  # the server ended: wake the waiter, which then sees the exit code
 
 
-def start_lab(root: Path, work: Path, *, config_dir: Path | None = None, timeout: float = 90.0) -> LabServer:
+def start_lab(
+    root: Path,
+    work: Path,
+    *,
+    config_dir: Path | None = None,
+    extra_args: Sequence[str] = (),
+    timeout: float = 90.0,
+) -> LabServer:
     """Start JupyterLab serving ``root``; its settings, runtime files and log live under ``work``.
 
-    ``config_dir`` becomes ``JUPYTER_CONFIG_DIR`` (default: an empty folder, so no user configuration is read).
+    ``config_dir`` becomes ``JUPYTER_CONFIG_DIR`` (default: an empty folder, so no user configuration is read);
+    ``extra_args`` go on the command line after the test server's own (e.g. what ``make lab`` passes).
     """
     port = _free_port()
     settings_dir, workspaces_dir = work / "lab-settings", work / "lab-workspaces"
@@ -170,6 +179,7 @@ def start_lab(root: Path, work: Path, *, config_dir: Path | None = None, timeout
         f"--LabApp.workspaces_dir={workspaces_dir}",
         "--LabApp.extension_manager=readonly",  # no package index look-ups
         "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: the test reads cell models through it
+        *extra_args,
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
