@@ -15,9 +15,10 @@ the first line of learner code exists. From then on, in that process:
   or opening a file of the checks folders; writing
   outside the scratch folder (Landlock enforces this too where the system has it);
 * **sealed**: every module of ``grader`` and ``weekfour`` refuses attribute assignment and deletion, and
-  :meth:`Guard.tampered` compares what their namespaces and classes hold (functions, classes, modules, methods) with a
-  fingerprint taken at installation, which catches the routes no audit event sees (``vars(module)[...] = ...``,
-  ``Class.method = ...``).
+  :meth:`Guard.tampered` compares what their namespaces and classes hold (functions, classes, modules, methods) — and
+  those of ``builtins``, the standard modules and libraries checks call (``json``, ``random``, ``re``, ``httpx``,
+  ``pydantic``, ...) — with a fingerprint taken at installation, which catches the routes no audit event sees
+  (``vars(module)[...] = ...``, ``Class.method = ...``, ``builtins.isinstance = ...``).
 
 Each refusal raises :class:`PermissionError` in the code that asked and is reported through ``report`` with the
 learner's cell and line. The guard holds its state in closures that no module attribute, frame or object walk
@@ -112,6 +113,37 @@ _CODE_BEARING: Final = (
 )
 
 
+# Compared with their fingerprint too (not sealed: libraries may set their own attributes): what checks call.
+_WATCHED_LIBRARIES: Final = (
+    "builtins",
+    "json",
+    "json.decoder",
+    "json.encoder",
+    "math",
+    "random",
+    "re",
+    "statistics",
+    "copy",
+    "dataclasses",
+    "datetime",
+    "decimal",
+    "fractions",
+    "collections",
+    "collections.abc",
+    "functools",
+    "itertools",
+    "operator",
+    "typing",
+    "inspect",
+    "types",
+    "asyncio",
+    "asyncio.tasks",
+    "asyncio.events",
+    "asyncio.base_events",
+)
+_WATCHED_PACKAGES: Final = ("httpx", "respx", "pydantic", "pydantic_core")
+
+
 class _Sealed(types.ModuleType):
     """A grader or kit module in the verdict process: its attributes cannot be reassigned or deleted."""
 
@@ -145,7 +177,13 @@ def _protected_modules(prefixes: tuple[str, ...]) -> list[types.ModuleType]:
     ]
 
 
-def _fingerprint(modules: Iterable[types.ModuleType], prefixes: tuple[str, ...]) -> dict[str, int]:
+def _watched_modules(prefixes: tuple[str, ...]) -> list[types.ModuleType]:
+    """The sealed packages, and the libraries whose functions the checks call (compared, not sealed)."""
+    exact = [m for name in _WATCHED_LIBRARIES if isinstance(m := sys.modules.get(name), types.ModuleType)]
+    return _protected_modules(prefixes + _WATCHED_PACKAGES) + exact
+
+
+def _fingerprint(modules: Iterable[types.ModuleType]) -> dict[str, int]:
     prints: dict[str, int] = {}
     classes: list[type] = []
     for module in modules:
@@ -153,7 +191,7 @@ def _fingerprint(modules: Iterable[types.ModuleType], prefixes: tuple[str, ...])
         for key, value in list(module.__dict__.items()):
             if isinstance(value, _CODE_BEARING):
                 prints[f"{name}.{key}"] = id(value)
-                if isinstance(value, type) and str(getattr(value, "__module__", "")).startswith(prefixes):
+                if isinstance(value, type) and getattr(value, "__module__", None) == name:
                     classes.append(value)
     for cls in dict.fromkeys(classes):
         for key, value in list(cls.__dict__.items()):
@@ -183,7 +221,7 @@ def install(
     for module in modules:
         if type(module) is types.ModuleType:
             module.__class__ = _Sealed
-    baseline = _fingerprint(modules, prefixes)
+    baseline = _fingerprint(_watched_modules(prefixes))
     getframe = sys._getframe
     realpath = os.path.realpath
     inside: list[int | None] = [None]  # the thread running the guard's own code, whose events pass
@@ -308,7 +346,7 @@ def install(
     def tampered() -> list[str]:
         inside[0] = ident()
         try:
-            now = _fingerprint(_protected_modules(prefixes), prefixes)
+            now = _fingerprint(_watched_modules(prefixes))
         finally:
             inside[0] = None
         return sorted(k for k, v in baseline.items() if now.get(k) != v)

@@ -1,9 +1,10 @@
 """Learner cells that reach for the grader's internals, found by reading them (never run): integrity flags.
 
 A notebook of this course needs nothing of the grader but ``check`` and ``progress``; nothing in it needs frames,
-tracing hooks, ``gc`` walks, ``ctypes``, the grader's result files or other processes. A cell that names one of those
-is not proof of tampering — it is worth an instructor's look, and the flag says where (cell and line). Points are
-decided elsewhere (the verdict process), never here.
+tracing hooks, ``gc`` walks, ``ctypes``, the grader's result files, other processes, or a class of its own that decides
+how its objects compare (``__eq__``: an object equal to anything passes a check in both runs alike). A cell that
+names one of those is not proof of tampering — it is worth an instructor's look, and the flag says where (cell and
+line). Points are decided elsewhere (the verdict process), never here.
 """
 
 from __future__ import annotations
@@ -49,6 +50,11 @@ _STRINGS: Final = {
     "pre_run_cell": "an IPython event hook",
     "post_run_cell": "an IPython event hook",
 }
+# A class of the learner's that decides how its objects compare can equal anything the check expects: both runs of
+# the notebook then agree that it passed. Nothing in this course needs one, so it is flagged wherever it is defined.
+_COMPARISONS: Final = frozenset(
+    {"__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__bool__", "__instancecheck__", "__subclasscheck__"}
+)
 _MODULES: Final = {"ctypes": "ctypes", "_ctypes": "ctypes", "gc": "the garbage collector (gc)"}
 
 
@@ -85,6 +91,20 @@ def _imports(node: ast.AST) -> Iterator[tuple[int, str]]:
             yield node.lineno, f"imports {_MODULES[top]}"
 
 
+_COMPARE: Final = "an object that decides how it compares can pass any check"
+
+
+def _dunders(node: ast.ClassDef) -> Iterator[tuple[int, str]]:
+    for item in node.body:
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in _COMPARISONS:
+            yield item.lineno, item.name
+        elif isinstance(item, (ast.Assign, ast.AnnAssign)):
+            targets = item.targets if isinstance(item, ast.Assign) else [item.target]
+            for target in targets:
+                if isinstance(target, ast.Name) and target.id in _COMPARISONS:
+                    yield item.lineno, target.id
+
+
 def scan_cell(source: str) -> list[Reach]:
     """What one cell's code reaches for (IPython syntax is turned into Python first; a cell that does not parse
     reaches for nothing here — the run reports it)."""
@@ -111,6 +131,11 @@ def scan_cell(source: str) -> list[Reach]:
             for needle, detail in _STRINGS.items():
                 if needle in node.value:
                     found[(node.lineno, f"names {detail}")] = None
+            if node.value in _COMPARISONS:
+                found[(node.lineno, f"names {node.value}: {_COMPARE}")] = None
+        elif isinstance(node, ast.ClassDef):
+            for line, name in _dunders(node):
+                found[(line, f"defines {name}: {_COMPARE}")] = None
     return [Reach(line, detail) for line, detail in sorted(found)]
 
 

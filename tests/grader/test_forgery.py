@@ -29,6 +29,8 @@ FORGERIES = {
     "forge-gc-walk": (0, {"refused", "reaches-internals"}),
     "forge-channel": (0, {"disagreement", "tampered", "reaches-internals"}),
     "forge-frame-peek": (7, {"disagreement", "refused", "reaches-internals"}),  # 91.1 and 91.2 are really solved
+    # Both runs agree an object equal to anything passed: points cannot be withheld, the flag says where to look.
+    "forge-always-equal": (3, {"reaches-internals"}),
 }
 contained_only = pytest.mark.skipif(not containment().files, reason="needs Linux Landlock (kernels contained)")
 
@@ -98,6 +100,16 @@ def test_the_static_scan_names_what_a_cell_reaches_for() -> None:
         (3, "reaches for a function's code"),
         (5, "names other processes (/proc)"),
     ]
+
+
+def test_the_static_scan_names_a_class_that_decides_how_it_compares() -> None:
+    source = (
+        "class Anything:\n    def __eq__(self, other):\n        return True\n\n"
+        "    __ne__ = lambda self, other: False\n\n"
+        "Other = type('Other', (), {'__bool__': lambda self: True})"
+    )
+    assert [r.line for r in scan_cell(source)] == [2, 5, 7]
+    assert all("decides how it compares" in r.detail for r in scan_cell(source))
 
 
 def test_the_static_scan_leaves_honest_cells_alone() -> None:
