@@ -220,7 +220,10 @@ def graded_template(template: Path, tmp_path_factory: pytest.TempPathFactory) ->
         text=True,
         timeout=GRADING_TIMEOUT,
     )
-    return {"where": where.stdout.split(), "proc": proc, "report": report}
+    release = subprocess.run(
+        [str(python), "-m", "grader", "release"], cwd=template, env=env, capture_output=True, text=True, timeout=60
+    )
+    return {"where": where.stdout.split(), "proc": proc, "report": report, "release": release}
 
 
 def test_the_template_is_graded_by_its_own_grader(template: Path, graded_template: dict[str, Any]) -> None:
@@ -241,3 +244,9 @@ def test_the_untouched_template_scores_zero_of_the_public_maximum(graded_templat
     for exercise in exercises:
         assert "not attempted yet" in exercise["feedback"], (exercise["id"], exercise["feedback"])
     assert proc.stdout.rstrip().splitlines()[-1] == f"Points 0/{public_max}"
+
+
+def test_the_instructors_commands_say_they_are_not_the_learners(graded_template: dict[str, Any]) -> None:
+    release = graded_template["release"]
+    assert release.returncode == 2 and "instructor's command" in release.stderr, release.stderr
+    assert "Traceback" not in release.stderr
