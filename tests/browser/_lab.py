@@ -173,7 +173,6 @@ def start_lab(
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
-        f"--ServerApp.root_dir={root}",
         "--IdentityProvider.token=",  # loopback test server only: no token
         f"--LabApp.user_settings_dir={settings_dir}",
         f"--LabApp.workspaces_dir={workspaces_dir}",
@@ -181,6 +180,9 @@ def start_lab(
         "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: the test reads cell models through it
         *extra_args,
     ]
+    # The root: ``root`` itself, unless the extra arguments name one (``make lab`` says "." and runs in ``root``).
+    if not any(arg.startswith("--ServerApp.root_dir=") for arg in extra_args):
+        command.append(f"--ServerApp.root_dir={root}")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
     log_path = work / "jupyterlab.log"

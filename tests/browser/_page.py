@@ -19,6 +19,7 @@ __all__ = [
     "WIDGET_MIME",
     "CellView",
     "OutputView",
+    "cell_node",
     "check_id",
     "close_notebook",
     "open_notebook",
@@ -89,7 +90,11 @@ _JS_READ: Final = """() => {
   return panel.content.widgets.map((cell, index) => {
     const model = cell.model;
     const view = {index, kind: model.type, tags: model.getMetadata('tags') || [],
-                  source: model.sharedModel.getSource(), executionCount: null, outputs: []};
+                  source: model.sharedModel.getSource(), executionCount: null, outputs: [], rendered: ''};
+    if (model.type === 'markdown') {
+      const shown = cell.node.querySelector('.jp-RenderedMarkdown');
+      view.rendered = shown ? shown.innerText : '';
+    }
     if (model.type !== 'code') return view;
     view.executionCount = model.executionCount;
     const nodes = cell.node.querySelectorAll('.jp-OutputArea-child');
@@ -140,6 +145,7 @@ class CellView:
     source: str
     execution_count: int | None
     outputs: tuple[OutputView, ...]
+    rendered: str = ""  # a markdown cell: the text the page shows for it
 
     @property
     def errors(self) -> list[OutputView]:
@@ -189,7 +195,7 @@ def run_all(page: Page, *, timeout_ms: float = 180_000) -> None:
 def run_cell(page: Page, index: int, *, timeout_ms: float = 60_000) -> None:
     """Select cell ``index`` and press Shift+Enter, as a learner runs the check under an exercise."""
     page.evaluate(_JS_LISTEN_RUN, "notebook:run-cell-and-select-next")
-    prompt = _cell_node(page, index).query_selector(".jp-InputPrompt")
+    prompt = cell_node(page, index).query_selector(".jp-InputPrompt")
     if prompt is None:
         raise LookupError(f"cell {index} has no input prompt to click")
     prompt.click()
@@ -197,7 +203,8 @@ def run_cell(page: Page, index: int, *, timeout_ms: float = 60_000) -> None:
     _wait_for_run(page, timeout_ms)
 
 
-def _cell_node(page: Page, index: int) -> ElementHandle:
+def cell_node(page: Page, index: int) -> ElementHandle:
+    """The page element of cell ``index`` of the notebook in front."""
     handle = page.evaluate_handle("(i) => window.jupyterapp.shell.currentWidget.content.widgets[i].node", index)
     cell = handle.as_element()
     if cell is None:
@@ -232,6 +239,7 @@ def read_cells(page: Page) -> list[CellView]:
                 )
                 for o in c["outputs"]
             ),
+            rendered=c["rendered"],
         )
         for c in raw
     ]
@@ -239,7 +247,7 @@ def read_cells(page: Page) -> list[CellView]:
 
 def screenshot_cell(page: Page, index: int, path: Path) -> None:
     """Scroll cell ``index`` into view and save a picture of it (input and outputs)."""
-    cell = _cell_node(page, index)
+    cell = cell_node(page, index)
     cell.scroll_into_view_if_needed()
     cell.screenshot(path=str(path))
 

@@ -1,5 +1,9 @@
 """One JupyterLab server and one headless chromium for the whole browser module.
 
+The server is started as ``make lab LAB_ARGS=--no-browser`` starts it (its arguments are read from the Makefile), on
+a scratch copy of the course laid out as the repository is (``notebooks/``, ``solutions/``, the kit's
+``weekfour/agent.py``), with the configuration Binder's ``postBuild`` writes.
+
 Without chromium or playwright the tests skip with the reason (a learner's ``make test``); when ``CI`` is set, a
 missing browser fails them instead: CI must run them (``.ci/run`` installs Debian's chromium).
 Screenshots land in ``tests/browser/artifacts/`` (git-ignored; CI uploads it).
@@ -8,6 +12,7 @@ Screenshots land in ``tests/browser/artifacts/`` (git-ignored; CI uploads it).
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -25,6 +30,21 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 VIEWPORT = {"width": 1400, "height": 2400}  # the notebook scrolls inside Lab: a tall page shows more of it
+
+
+def make_lab_args() -> list[str]:
+    """The arguments ``make lab LAB_ARGS=--no-browser`` gives ``jupyter lab`` (read from a dry run of the Makefile)."""
+    dry = subprocess.run(
+        ["make", "--no-print-directory", "-n", "lab", "LAB_ARGS=--no-browser", "STAMP=Makefile"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    words = shlex.split(dry.stdout.replace("\\\n", " "))
+    start = next(i for i, w in enumerate(words) if w.endswith("/jupyter") and words[i + 1] == "lab")
+    return words[start + 2 :]
 
 
 def solution_notebooks() -> list[str]:
@@ -79,6 +99,8 @@ def course_copy(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) ->
     )
     if built.returncode != 0:
         pytest.fail(f"`python -m grader release` could not build the learner notebooks:\n{built.stdout}{built.stderr}")
+    (root / "weekfour").mkdir()
+    shutil.copy2(ROOT / "weekfour" / "agent.py", root / "weekfour" / "agent.py")  # notebook 00 says: read it
     home = base / "home"
     home.mkdir()
     # The course is already installed here (make test did it): postBuild's install step is Binder's, not ours.
@@ -98,7 +120,9 @@ def course_copy(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) ->
 def lab(course_copy: Path) -> Iterator[LabServer]:
     work = course_copy.parent / "server"
     try:
-        server = start_lab(course_copy, work, config_dir=course_copy.parent / "home" / ".jupyter")
+        server = start_lab(
+            course_copy, work, config_dir=course_copy.parent / "home" / ".jupyter", extra_args=make_lab_args()
+        )
     except LabStartError as exc:
         pytest.fail(str(exc))
     try:
