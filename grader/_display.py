@@ -17,6 +17,7 @@ _MARKS = {"passed": "✓", "not_attempted": "…", "failed": "✗", "check_error
 
 
 _SEED_HINT: Final = re.compile(r"set WEEKFOUR_SEED=(\d+) to replay this run")
+_NOT_DEFINED: Final = re.compile(r"`[^`]+` is not defined yet")
 
 
 def replay_how(seed: int | str) -> str:
@@ -28,9 +29,12 @@ def replay_how(seed: int | str) -> str:
 
 
 def _feedback(result: ExerciseResult) -> str:
-    """The check's feedback, with where to set the seed when it offers a replay."""
+    """The check's feedback, with where to set the seed when it offers a replay (a name not defined yet fails the
+    same way with every seed: no replay line then)."""
     found = _SEED_HINT.search(result.feedback)
-    return f"{result.feedback}\n{replay_how(found.group(1))}" if found else result.feedback
+    if found is None or _NOT_DEFINED.search(result.feedback):
+        return result.feedback
+    return f"{result.feedback}\n{replay_how(found.group(1))}"
 
 
 def _heading(result: ExerciseResult) -> str:

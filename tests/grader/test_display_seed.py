@@ -28,6 +28,8 @@ def test_a_failed_check_says_where_to_set_the_seed() -> None:
 def test_no_seed_no_replay_line() -> None:
     assert "%env" not in text_result(_result("not_attempted", "Exercise 4.2 is not attempted yet: ..."))
     assert "%env" not in text_result(_result("passed", ""))
+    undefined = "`is_retryable` is not defined yet.\n(seed 9: set WEEKFOUR_SEED=9 to replay this run)"
+    assert "%env" not in text_result(_result("failed", undefined))  # every seed fails it the same way
 
 
 def test_make_grade_says_once_how_to_replay(monkeypatch: pytest.MonkeyPatch) -> None:
