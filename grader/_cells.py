@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any, Final
 
@@ -11,6 +12,7 @@ __all__ = [
     "BEGIN",
     "END",
     "META_KEY",
+    "STORY_FILE",
     "TAG_CHECK",
     "TAG_RAISES",
     "TAG_SOLUTION",
@@ -21,7 +23,9 @@ __all__ = [
     "is_check",
     "is_code",
     "is_solution",
+    "is_story",
     "notebook_number",
+    "story_stamp",
 ]
 
 TAG_SOLUTION: Final = "solution"
@@ -30,6 +34,7 @@ TAG_RAISES: Final = "raises-exception"
 META_KEY: Final = "weekfour"
 BEGIN: Final = "### BEGIN SOLUTION"
 END: Final = "### END SOLUTION"
+STORY_FILE: Final = "story.json"  # beside the checks: the story cells' hashes, written by the release
 
 _CHECK_CALL: Final = re.compile(r"""^\s*check\(\s*["'](\d{1,3}\.\d{1,3})["']\s*\)\s*;?\s*$""")
 _NOTEBOOK_NUMBER: Final = re.compile(r"^(\d{1,3})[-_]")
@@ -75,3 +80,13 @@ def notebook_number(filename: str) -> int | None:
     """``"01-hallucination.ipynb"`` → 1; None when the name does not start with a number."""
     match = _NOTEBOOK_NUMBER.match(filename)
     return int(match.group(1)) if match else None
+
+
+def is_story(cell: Cell) -> bool:
+    """A code cell the course wrote that is neither a solution nor a check: setup, demos, replays, plots, widgets."""
+    return is_code(cell) and not is_solution(cell) and not is_check(cell)
+
+
+def story_stamp(source: str) -> str:
+    """How the story table names a story cell: a hash of its source."""
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:32]

@@ -49,6 +49,11 @@ def _parser() -> argparse.ArgumentParser:
         "--uncontained", action="store_true", help="run kernels without Landlock (a learner's own machine only)"
     )
     grade.add_argument(
+        "--full",
+        action="store_true",
+        help="run every cell of each notebook (default: leave out story cells no check depends on)",
+    )
+    grade.add_argument(
         "--require-contained",
         action="store_true",
         help="exit 2 unless kernels can run contained (Linux Landlock): for cohort grading and CI",
@@ -154,11 +159,11 @@ def _mutants(args: argparse.Namespace) -> int:
 
 
 def _release(args: argparse.Namespace) -> int:
-    from grader.release import course_points_table, release
+    from grader.release import course_points_table, course_story_table, release
 
     registry = CheckRegistry(args.checks)
-    points = course_points_table(args.source)
-    report = release(args.source, args.dest, registry=registry, check=args.check, points=points)
+    points, story = course_points_table(args.source), course_story_table(args.source)
+    report = release(args.source, args.dest, registry=registry, check=args.check, points=points, story=story)
     if report.problems:
         print("The build stopped on authoring mistakes:", file=sys.stderr)
         for problem in report.problems:
@@ -209,7 +214,7 @@ def _grade(args: argparse.Namespace) -> int:
         why = "--uncontained was given" if args.uncontained else containment().describe()
         print(f"Could not grade: --require-contained, but {why}.", file=sys.stderr)
         return EXIT_UNUSABLE
-    limits = Limits(memory=int(args.memory * 1024**3), contain=not args.uncontained)
+    limits = Limits(memory=int(args.memory * 1024**3), contain=not args.uncontained, full=args.full)
     if args.uncontained or not containment().files:
         reason = "kernels run UNCONTAINED (--uncontained)" if args.uncontained else containment().describe()
         print(f"Note: {reason}", file=sys.stderr)

@@ -41,6 +41,7 @@ class Limits:
     memory: int = DEFAULT_MEMORY  # bytes of address space per kernel (0: no cap)
     contain: bool = True  # Landlock where the system has it
     verdict: bool = True  # decide points in the separate verdict process (off only to measure what it costs)
+    full: bool = False  # run every cell of the notebook, not only what the checks need (``--full``)
 
 
 @dataclass(slots=True)

@@ -17,7 +17,10 @@ grader's objects, forged lines on its channel, and cells that reach for the grad
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import sys
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -26,19 +29,21 @@ from typing import Any, Final
 
 from grader._cells import notebook_number
 from grader._nbio import NotebookError, dumps_notebook, load_notebook
-from grader._registry import CheckRegistry, ChecksError, ExerciseInfo
+from grader._registry import POINTS_TABLE, CheckRegistry, ChecksError, ExerciseInfo
 from grader._runner import CheckResult, feedback_text, new_seed
 from grader.grade._contain import containment, readable_roots
 from grader.grade._execute import Limits, RunOutcome, grading_env, run_pytest
 from grader.grade._graded_copy import make_graded_copy
 from grader.grade._results import ExerciseScore, IntegrityFlag, NotebookScore, SubmissionScore
 from grader.grade._scrub import clean
+from grader.grade._slice import authored_story, check_names, slice_graded_copy
 from grader.grade._static import scan_notebook
 from grader.grade._verdict import Verdict, VerdictProcess
 
 __all__ = ["Submission", "find_submission", "grade_submission"]
 
 _FLAG_LIMIT: Final = 20  # flags of one kind kept per notebook
+_NBVAL_CELL: Final = re.compile(r"^Cell \d+: ", re.MULTILINE)  # a cell number of the graded copy, not the learner's
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +87,16 @@ def _refusal(name: str, path: Path, folder: Path) -> str | None:
 
 def _zero(exercises: dict[str, ExerciseInfo], reason: str) -> list[ExerciseScore]:
     return [ExerciseScore(ex.id, 0, ex.max_points, False, reason, ex.title) for ex in exercises.values()]
+
+
+def _nbval_failure(text: str) -> str:
+    """nbval's report of a failed cell, as a learner can use it: the traceback, not nbval's header with the graded
+    copy's cell number and the grader's own cell source."""
+    text = clean(text)
+    if text.startswith("Notebook cell execution failed"):
+        _, found, rest = text.partition("\nTraceback:\n")
+        text = rest.strip() if found else text
+    return _NBVAL_CELL.sub("", text)[-600:]
 
 
 def _incident_note(item: dict[str, Any], timeout: float, graded: bool) -> str:
@@ -157,7 +172,7 @@ def _score_exercise(
         elif item.get("incident"):
             extra.append(_incident_note(item, timeout, graded=True))
         else:
-            extra.append(f"The check {spec.name} failed without a result:\n{clean(item.get('message', ''))[-600:]}")
+            extra.append(f"The check {spec.name} failed without a result:\n{_nbval_failure(item.get('message', ''))}")
     if disagreed:
         points = 0
         extra.insert(
@@ -268,6 +283,24 @@ def _plan(
     return None, exercises, make_graded_copy(nb, exercises), nb
 
 
+def _story_folders(registry: CheckRegistry) -> list[Path]:
+    """Where the story tables are: the built-in checks' folder (the course's own), then every checks folder."""
+    return ([POINTS_TABLE.parent] if registry.builtin else []) + list(registry.dirs)
+
+
+def _check_names(registry: CheckRegistry, exercises: dict[str, ExerciseInfo]) -> frozenset[str]:
+    """The names the notebook's checks ask for — with those of the notebooks whose checks they rerun (``BRINGS``)."""
+    modules = {spec.func.__module__ for info in exercises.values() for spec in info.checks}
+    for name in list(modules):
+        brings = getattr(sys.modules.get(name), "BRINGS", None)  # {exercise: (notebook, names, (exercise ids))}
+        if isinstance(brings, dict):
+            numbers = {int(ex.split(".")[0]) for entry in brings.values() for ex in entry[-1]}
+            for number in numbers:
+                with contextlib.suppress(ChecksError):
+                    modules |= {spec.func.__module__ for spec in registry.checks(number)}
+    return check_names(modules)
+
+
 def _run_verdicts(
     jobs: list[tuple[str, int, dict[str, Any]]],
     *,
@@ -316,6 +349,12 @@ def grade_submission(
             if final is not None or exercises is None or graded is None or nb is None:
                 result.notebooks.append(final or NotebookScore(str(path), [], f"could not grade {name}", True))
                 continue
+            if not limits.full:
+                graded, _ = slice_graded_copy(
+                    graded,
+                    authored=authored_story(_story_folders(registry), notebook_number(name) or 0),
+                    needed_by_checks=_check_names(registry, exercises),
+                )
             target = scratch / name
             target.write_text(dumps_notebook(graded), encoding="utf-8")
             copies.append(target)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from grader.release._context import AuthoringError, BuildContext
 from grader.release._pipeline import STEPS, ReleaseReport, build_notebook, release
 from grader.release._points import course_points_table, points_table, render_points_table
+from grader.release._story import course_story_table, render_story_table, story_table
 
 __all__ = [
     "STEPS",
@@ -13,7 +14,10 @@ __all__ = [
     "ReleaseReport",
     "build_notebook",
     "course_points_table",
+    "course_story_table",
     "points_table",
     "release",
     "render_points_table",
+    "render_story_table",
+    "story_table",
 ]

@@ -24,6 +24,7 @@ from grader.release._context import AuthoringError, BuildContext
 from grader.release._lock_checks import lock_checks
 from grader.release._mark_raises import mark_raises
 from grader.release._points import points_table, render_points_table
+from grader.release._story import render_story_table, story_table
 from grader.release._validate import validate
 
 __all__ = ["STEPS", "ReleaseReport", "build_notebook", "release"]
@@ -48,13 +49,25 @@ class ReleaseReport:
     problems: list[str] = field(default_factory=list)  # authoring mistakes: nothing was written when non-empty
 
 
+def _in_step(path: Path | None, text: str | None) -> bool:
+    return path is None or text is None or (path.is_file() and path.read_text(encoding="utf-8") == text)
+
+
 def release(
-    source: Path, dest: Path, *, registry: CheckRegistry, check: bool = False, points: Path | None = None
+    source: Path,
+    dest: Path,
+    *,
+    registry: CheckRegistry,
+    check: bool = False,
+    points: Path | None = None,
+    story: Path | None = None,
 ) -> ReleaseReport:
     """Build every ``source/*.ipynb`` into ``dest``; with ``check``, compare instead of writing. ``points``: the
-    points table (``_points``) to keep in step with the built notebooks' checks."""
+    points table (``_points``) to keep in step with the built notebooks' checks; ``story``: the story table
+    (``_story``) to keep in step with their story cells."""
     report = ReleaseReport()
     built: dict[str, str] = {}
+    built_by_number: dict[int, Notebook] = {}
     numbers: list[int] = []
     regenerated: dict[Path, str] = {}  # source notebooks whose brought-in cells changed (see _bring)
     for path in sorted(source.glob("*.ipynb")) if source.is_dir() else []:
@@ -67,7 +80,8 @@ def release(
             nb = load_notebook(path)
             if fill_brought(nb, source):
                 regenerated[path] = dumps_notebook(nb)
-            built[path.name] = dumps_notebook(build_notebook(nb, BuildContext(path.name, number, registry)))
+            built_by_number[number] = build_notebook(nb, BuildContext(path.name, number, registry))
+            built[path.name] = dumps_notebook(built_by_number[number])
         except (NotebookError, AuthoringError) as exc:
             report.problems.extend(str(exc).splitlines())
         except LookupError as exc:
@@ -76,9 +90,12 @@ def release(
         return report
     report.built = sorted(built)
     table = render_points_table(points_table(registry, numbers)) if points is not None else None
+    stories = render_story_table(story_table(built_by_number)) if story is not None else None
     if check:
-        if points is not None and (not points.is_file() or points.read_text(encoding="utf-8") != table):
+        if points is not None and not _in_step(points, table):
             report.differences.append(f"{points.name} is out of step with the checks' points")
+        if story is not None and not _in_step(story, stories):
+            report.differences.append(f"{story.name} is out of step with the notebooks' story cells")
         for path in regenerated:
             report.differences.append(
                 f"{source.name}/{path.name} brings in solutions that changed since its cells were generated"
@@ -95,12 +112,9 @@ def release(
         return report
     for path, text in regenerated.items():
         path.write_text(text, encoding="utf-8")
-    if (
-        points is not None
-        and table is not None
-        and (not points.is_file() or points.read_text(encoding="utf-8") != table)
-    ):
-        points.write_text(table, encoding="utf-8")
+    for path, text in ((points, table), (story, stories)):
+        if path is not None and text is not None and not _in_step(path, text):
+            path.write_text(text, encoding="utf-8")
     dest.mkdir(parents=True, exist_ok=True)
     for name, text in built.items():
         target = dest / name

@@ -58,10 +58,10 @@ def test_cohort_json_holds_each_learner_in_the_fixed_shape(cohort: dict[str, obj
 
 def test_csv_has_a_row_per_learner_and_a_column_per_exercise(cohort: dict[str, object]) -> None:
     rows = list(csv.reader((cohort["out"] / "grades.csv").read_text().splitlines()))  # type: ignore[operator]
-    assert rows[0] == ["learner", "91.1", "91.2", "91.3", "92.1", "score", "max_score"]
+    assert rows[0] == ["learner", "91.1", "91.2", "91.3", "92.1", "score", "max_score", "flags"]
     assert rows[1:] == [
-        ["malformed-json", "0", "0", "0", "1", "1", "9"],
-        ["partly-solved", "1", "3", "0", "1", "5", "9"],
+        ["malformed-json", "0", "0", "0", "1", "1", "9", ""],
+        ["partly-solved", "1", "3", "0", "1", "5", "9", ""],
     ]
 
 

@@ -7,6 +7,7 @@ by ``build_fixtures.py``) and the solved fixture beside them; the static scan ha
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -36,13 +37,18 @@ contained_only = pytest.mark.skipif(not containment().files, reason="needs Linux
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
-    out = tmp_path_factory.mktemp("forgery") / "grades.json"
+def graded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder of the reports of one grading of every forgery and the solved fixture."""
+    folder = tmp_path_factory.mktemp("forgery")
+    out = folder / "grades.json"
     cases = [str(SUBMISSIONS / case) for case in [*FORGERIES, "solved"]]
     common = ["--source", str(COURSE / "solutions"), "--checks", str(CHECKS), "--checks", str(PRIVATE)]
     env = {k: v for k, v in os.environ.items() if k != "WEEKFOUR_CHECKS"}
     proc = subprocess.run(
-        [sys.executable, "-m", "grader", "grade", *cases, *common, "--timeout", "5", "--jobs", "2", f"--json={out}"],
+        [
+            *(sys.executable, "-m", "grader", "grade", *cases, *common, "--timeout", "5", "--jobs", "2"),
+            *(f"--json={out}", f"--csv={folder / 'grades.csv'}", f"--markdown={folder / 'feedback'}"),
+        ],
         capture_output=True,
         text=True,
         env=env,
@@ -50,7 +56,13 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]
         timeout=400,
     )
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
-    return {s["learner"]: s for s in json.loads(out.read_text())["submissions"]}
+    assert "flagged for review" in proc.stdout  # the cohort table says who
+    return folder
+
+
+@pytest.fixture(scope="module")
+def report(graded: Path) -> dict[str, dict[str, Any]]:
+    return {s["learner"]: s for s in json.loads((graded / "grades.json").read_text())["submissions"]}
 
 
 def _flags(submission: dict[str, Any]) -> list[dict[str, Any]]:
@@ -91,6 +103,22 @@ def test_honest_work_beside_the_forgeries_scores_fully_with_no_flag(report: dict
     solved = report["solved"]
     assert solved["score"] == solved["max_score"] == 9
     assert _flags(solved) == []
+
+
+@contained_only
+def test_the_gradebook_and_the_feedback_carry_the_flags(graded: Path) -> None:
+    rows = {row["learner"]: row for row in csv.DictReader((graded / "grades.csv").read_text().splitlines())}
+    assert rows["solved"]["flags"] == ""
+    assert (
+        "refused (91-fixture.ipynb, cell 3, line 12): setting grader._kernel.run_check"
+        in rows["forge-run-check"]["flags"]
+    )
+    feedback = (graded / "feedback" / "forge-gc-walk.md").read_text()
+    assert (
+        "## Flagged for review" in feedback
+        and "| 91-fixture.ipynb | cell 3, line 8 | refused | gc.get\\_objects |" in feedback
+    )
+    assert "Flagged for review" not in (graded / "feedback" / "solved.md").read_text()
 
 
 def test_the_static_scan_names_what_a_cell_reaches_for() -> None:

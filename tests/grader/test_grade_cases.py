@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from grader._registry import CheckRegistry
-from grader.grade import SubmissionScore, containment, find_submission, grade_cohort
+from grader.grade import Limits, SubmissionScore, containment, find_submission, grade_cohort
 
 from .conftest import CHECKS, COURSE, PRIVATE, SUBMISSIONS
 
@@ -19,14 +19,31 @@ TIMEOUT = 3.0
 contained_only = pytest.mark.skipif(not CONTAINED, reason="needs Linux Landlock (kernels contained)")
 
 
-@pytest.fixture(scope="module")
-def graded() -> dict[str, SubmissionScore]:
+def _grade_all(limits: Limits) -> list[SubmissionScore]:
     registry = CheckRegistry([CHECKS, PRIVATE], use_env=False)
     expected = sorted(p.name for p in (COURSE / "solutions").glob("*.ipynb"))
     subs = [find_submission(SUBMISSIONS / case, expected) for case in CASES]
     subs.append(find_submission(SUBMISSIONS / "does-not-exist", expected))  # a broken one in the cohort
-    results = grade_cohort(subs, registry=registry, timeout=TIMEOUT, jobs=2, progress=False)
-    return {r.learner: r for r in results}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("WEEKFOUR_SEED", "11")  # both gradings on one seed: their feedback can be compared
+        return grade_cohort(subs, registry=registry, timeout=TIMEOUT, jobs=2, progress=False, limits=limits)
+
+
+@pytest.fixture(scope="module")
+def graded_list() -> list[SubmissionScore]:
+    return _grade_all(Limits())
+
+
+@pytest.fixture(scope="module")
+def graded(graded_list: list[SubmissionScore]) -> dict[str, SubmissionScore]:
+    return {r.learner: r for r in graded_list}
+
+
+def test_every_case_grades_the_same_sliced_and_full(graded_list: list[SubmissionScore]) -> None:
+    """Slicing the graded copy (the default) leaves out only what no check depends on: ``--full`` agrees."""
+    from .test_slice import grades_of
+
+    assert grades_of(graded_list) == grades_of(_grade_all(Limits(full=True)))
 
 
 def _points(result: SubmissionScore) -> dict[str, tuple[int, int]]:

@@ -294,7 +294,8 @@ def grade_both(numbers: Sequence[int], folder: Path) -> dict[int, Grades]:
 
 
 def assert_full_marks_and_zero(number: int, grades: Grades) -> None:
-    """The grader gives the solution full marks and the untouched learner version zero, saying "not attempted"."""
+    """The grader gives the solution full marks and the untouched learner version zero, saying "not attempted";
+    neither is flagged for review."""
     built = json.dumps(notebook(number).learner())
     assert BEGIN not in built and END not in built, "the learner version still holds a solution"
     exercises = list(notebook(number).exercises())
@@ -302,9 +303,11 @@ def assert_full_marks_and_zero(number: int, grades: Grades) -> None:
     assert book.error is None, book.error
     assert [e.id for e in book.exercises] == exercises
     assert book.score == book.max_score > 0, [(e.id, e.feedback) for e in book.exercises if not e.passed]
+    assert book.flags == [], book.flags  # honest work never trips the verdict process's guard or the static scan
     book = grades.learner
     assert book.error is None, book.error
     assert [e.id for e in book.exercises] == exercises
     assert book.score == 0, [(e.id, e.points) for e in book.exercises]
+    assert book.flags == [], book.flags
     for e in book.exercises:
         assert "not attempted yet" in e.feedback, (e.id, e.feedback)

@@ -86,7 +86,7 @@ def classroom_workflow(items: Sequence[ClassroomExercise]) -> str:
         "          python -m pip install --require-hashes -r requirements/lab.txt",
         "          python -m pip install --no-deps -e .",
         "      - name: Grade the notebooks (writes the job summary and the Points line)",
-        f"        run: python -m grader grade notebooks/ --json {REPORT} --junit grade.junit.xml",
+        f"        run: python -m grader grade notebooks/ --require-contained --json {REPORT} --junit grade.junit.xml",
     ]
     for exercise_id, title, points in items:
         name = f"Exercise {exercise_id}" + (f": {title}" if title else "")

@@ -33,6 +33,13 @@ def learner_markdown(sub: SubmissionScore) -> str:
             mark = "✅" if ex.passed else "❌"
             lines.append(f"| {ex.id}{_cell(title)} | {ex.points}/{ex.max_points} | {mark} | {_cell(ex.feedback)} |")
         lines.append("")
+    flagged = [(nb.name, flag) for nb in sub.notebooks for flag in nb.flags]
+    if flagged:
+        lines += ["## Flagged for review", "", "For your instructor, who will look at these cells with you:", ""]
+        lines += ["| Notebook | Where | Kind | What |", "|---|---|---|---|"]
+        for name, flag in flagged:
+            lines.append(f"| {_cell(name)} | {_cell(flag.where)} | {flag.kind} | {_cell(flag.detail)} |")
+        lines.append("")
     return "\n".join(lines)
 
 
