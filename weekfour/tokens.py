@@ -80,15 +80,30 @@ def _pieces(token: str) -> list[str]:
     return [token[i : i + _PUNCT_PIECE] for i in range(0, len(token), _PUNCT_PIECE)]
 
 
+@lru_cache(maxsize=65536)  # words repeat: a month of traffic has a few thousand distinct pre-tokens
+def _token_pieces(token: str) -> tuple[str, ...]:
+    if len(token) <= 2 and not _CJK.search(token):
+        return (token,)
+    return tuple(_pieces(token))
+
+
+@lru_cache(maxsize=65536)
+def _piece_count(token: str) -> int:
+    return len(_token_pieces(token))
+
+
 def _split(text: str) -> list[str]:
     out: list[str] = []
-    for m in _PRETOKEN.finditer(text):
-        tok = m.group()
-        if len(tok) <= 2 and not _CJK.search(tok):
+    for tok in _PRETOKEN.findall(text):
+        if len(tok) <= 2 and tok.isascii():
             out.append(tok)
         else:
-            out.extend(_pieces(tok))
+            out.extend(_token_pieces(tok))
     return out
+
+
+def _count(text: str) -> int:
+    return sum(1 if len(tok) <= 2 and tok.isascii() else _piece_count(tok) for tok in _PRETOKEN.findall(text))
 
 
 _CACHE_MAX_CHARS = 4096  # short strings (messages repeat in every turn) get a large cache; long pastes a small one
@@ -96,12 +111,12 @@ _CACHE_MAX_CHARS = 4096  # short strings (messages repeat in every turn) get a l
 
 @lru_cache(maxsize=4096)
 def _count_cached(text: str) -> int:
-    return len(_split(text))
+    return _count(text)
 
 
 @lru_cache(maxsize=64)  # a pasted codebase is re-sent with every turn of its conversation: count it once
 def _count_long_cached(text: str) -> int:
-    return len(_split(text))
+    return _count(text)
 
 
 def split_tokens(text: str) -> list[str]:
