@@ -24,9 +24,15 @@ def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-def _safe(sub: Submission, registry: CheckRegistry, timeout: float, limits: Limits | None) -> SubmissionScore:
+def _safe(
+    sub: Submission,
+    registry: CheckRegistry,
+    timeout: float,
+    limits: Limits | None,
+    on_notebook: Callable[[int, int, str], None] | None = None,
+) -> SubmissionScore:
     try:
-        return grade_submission(sub, registry=registry, timeout=timeout, limits=limits)
+        return grade_submission(sub, registry=registry, timeout=timeout, limits=limits, on_notebook=on_notebook)
     except Exception as exc:  # the grader's own failure on one submission must not stop the cohort
         # The exception's text may hold the grader's temporary paths: only its kind is reported.
         message = f"could not grade this submission: the grader failed ({type(exc).__name__}). Grade it again alone."
@@ -47,7 +53,9 @@ def grade_cohort(
 ) -> list[SubmissionScore]:
     """Grade ``submissions`` with up to ``jobs`` at a time; results keep the input order."""
     jobs = max(1, jobs or default_jobs())
-    show = len(submissions) > 1 if progress is None else progress
+    show = progress is not False
+    if len(submissions) == 1:
+        return [_one(submissions[0], registry, timeout, limits, show, on_done)]
     results: dict[int, SubmissionScore] = {}
     with (
         ThreadPoolExecutor(max_workers=jobs) as pool,
@@ -62,6 +70,30 @@ def grade_cohort(
             if on_done is not None:
                 on_done(result)
     return [results[i] for i in range(len(submissions))]
+
+
+def _one(
+    sub: Submission,
+    registry: CheckRegistry,
+    timeout: float,
+    limits: Limits | None,
+    show: bool,
+    on_done: Callable[[SubmissionScore], None] | None,
+) -> SubmissionScore:
+    """One submission, with a bar over its notebooks: "grading 3/7 [02-runaway-spend.ipynb]"."""
+    with tqdm(total=len(sub.notebooks), unit="notebook", disable=not show, file=sys.stderr, desc="grading") as bar:
+
+        def started(index: int, of: int, name: str) -> None:
+            bar.total = of
+            bar.n = index - 1
+            bar.set_postfix_str(name)
+
+        result = _safe(sub, registry, timeout, limits, started)
+        bar.n = bar.total or 0
+        bar.set_postfix_str(f"{result.score}/{result.max_score}")
+    if on_done is not None:
+        on_done(result)
+    return result
 
 
 def merge_reports(paths: Iterable[Path]) -> list[SubmissionScore]:

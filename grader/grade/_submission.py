@@ -23,6 +23,7 @@ import re
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -309,8 +310,10 @@ def _run_verdicts(
     seed: int,
     timeout: float,
     limits: Limits,
+    on_notebook: Callable[[int, int, str], None] | None = None,
 ) -> dict[str, Verdict]:
-    """Each notebook decided by the verdict process (one zygote for the submission, one fresh child per notebook)."""
+    """Each notebook decided by the verdict process (one zygote for the submission, one fresh child per notebook);
+    ``on_notebook(n, of, name)`` hears each one start."""
     verdicts: dict[str, Verdict] = {}
     folders = [Path(p) for p in registry.env_value().split(os.pathsep) if p]
     process = VerdictProcess(
@@ -321,7 +324,9 @@ def _run_verdicts(
         env=grading_env(scratch, registry.env_value(), seed),
     )
     try:
-        for name, number, graded in jobs:
+        for index, (name, number, graded) in enumerate(jobs, start=1):
+            if on_notebook is not None:
+                on_notebook(index, len(jobs), name)
             verdicts[name] = process.run(graded, number, seed=seed, timeout=timeout, private=folders)
     finally:
         process.close()
@@ -329,9 +334,15 @@ def _run_verdicts(
 
 
 def grade_submission(
-    sub: Submission, *, registry: CheckRegistry, timeout: float = 30.0, limits: Limits | None = None
+    sub: Submission,
+    *,
+    registry: CheckRegistry,
+    timeout: float = 30.0,
+    limits: Limits | None = None,
+    on_notebook: Callable[[int, int, str], None] | None = None,
 ) -> SubmissionScore:
-    """Grade every expected notebook of ``sub``; never raises for a learner's file."""
+    """Grade every expected notebook of ``sub``; never raises for a learner's file. ``on_notebook(n, of, name)``
+    hears each notebook start (the two runs go through the notebooks side by side)."""
     limits = limits or Limits()
     result = SubmissionScore(sub.learner, str(sub.path))
     planned: list[tuple[str, str, dict[str, ExerciseInfo], list[IntegrityFlag]]] = []
@@ -367,7 +378,15 @@ def grade_submission(
 
             def decide() -> None:
                 verdicts.update(
-                    _run_verdicts(jobs, scratch=scratch, registry=registry, seed=seed, timeout=timeout, limits=limits)
+                    _run_verdicts(
+                        jobs,
+                        scratch=scratch,
+                        registry=registry,
+                        seed=seed,
+                        timeout=timeout,
+                        limits=limits,
+                        on_notebook=on_notebook,
+                    )
                 )
 
             worker = threading.Thread(target=decide, name="verdict", daemon=True)
