@@ -182,70 +182,9 @@ def _release(args: argparse.Namespace) -> int:
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from grader.grade import Limits, containment, find_submission, grade_cohort
-    from grader.grade.reports import (
-        classroom_line,
-        print_cohort,
-        print_submission,
-        write_csv,
-        write_job_summary,
-        write_json,
-        write_junit,
-        write_markdown,
-    )
+    from grader.grade import main as grade
 
-    paths: list[Path] = args.paths or [Path("notebooks")]
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        for p in missing:
-            print(f"{p} does not exist: pass submission folders or .ipynb files.", file=sys.stderr)
-        return EXIT_UNUSABLE
-    if args.timeout <= 0 or (args.jobs is not None and args.jobs < 1) or args.memory < 0:
-        print("--timeout must be > 0, --jobs >= 1 and --memory >= 0.", file=sys.stderr)
-        return EXIT_UNUSABLE
-    source = args.source if args.source is not None else Path("solutions")
-    if args.source is not None and not source.is_dir():
-        print(f"--source {source} is not a folder.", file=sys.stderr)
-        return EXIT_UNUSABLE
-    expected = sorted(p.name for p in source.glob("*.ipynb")) if source.is_dir() else []
-    registry = CheckRegistry(args.checks)
-    submissions = [find_submission(p, expected) for p in paths]
-    if args.require_contained and (args.uncontained or not containment().files):
-        why = "--uncontained was given" if args.uncontained else containment().describe()
-        print(f"Could not grade: --require-contained, but {why}.", file=sys.stderr)
-        return EXIT_UNUSABLE
-    limits = Limits(memory=int(args.memory * 1024**3), contain=not args.uncontained, full=args.full)
-    if args.uncontained or not containment().files:
-        reason = "kernels run UNCONTAINED (--uncontained)" if args.uncontained else containment().describe()
-        print(f"Note: {reason}", file=sys.stderr)
-    results = grade_cohort(submissions, registry=registry, timeout=args.timeout, jobs=args.jobs, limits=limits)
-    if not args.quiet:
-        if len(results) == 1:
-            print_submission(results[0])
-        else:
-            print_cohort(results)
-    if args.json:
-        write_json(results, args.json)
-    if args.junit:
-        write_junit(results, args.junit)
-    if args.markdown:
-        write_markdown(results, args.markdown)
-    if args.csv:
-        write_csv(results, args.csv)
-    if args.html:
-        from grader.grade.reports import write_html
-
-        write_html(results, args.html, feedback=args.markdown)
-    write_job_summary(results)
-    print(classroom_line(results))
-    ungradable = [r for r in results if r.ungradable]
-    if ungradable:
-        names = ", ".join(sorted(r.learner for r in ungradable))
-        print(f"Could not grade: {names}. See the messages above; nothing ungradable is a pass.", file=sys.stderr)
-        return EXIT_UNUSABLE
-    if args.fail_under is not None and any(r.percent < args.fail_under for r in results):
-        return EXIT_BELOW
-    return EXIT_OK
+    return grade(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

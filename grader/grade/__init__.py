@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from grader.grade._cohort import default_jobs, grade_cohort
+from grader.grade._command import exit_code, main
 from grader.grade._contain import DEFAULT_MEMORY, containment
 from grader.grade._execute import Limits
 from grader.grade._graded_copy import make_graded_copy
@@ -19,8 +20,10 @@ __all__ = [
     "SubmissionScore",
     "containment",
     "default_jobs",
+    "exit_code",
     "find_submission",
     "grade_cohort",
     "grade_submission",
+    "main",
     "make_graded_copy",
 ]
