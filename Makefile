@@ -21,7 +21,7 @@ NB ?=
 help:
 	@echo "make setup    create .venv with exactly the locked packages (the first time: about 20 s)"
 	@echo "make lab      set up .venv and open the workbook in JupyterLab (LAB_ARGS=--no-browser ...)"
-	@echo "make test     set up .venv (with the test extra), run ruff and the whole test suite"
+	@echo "make test     set up .venv (with the test extra), run ruff, mypy and the whole test suite"
 	@echo "make grade    grade the notebooks in notebooks/ (NB=04 grades one; GRADE_ARGS=... passes options)"
 	@echo "make release  rebuild notebooks/ from solutions/ (instructors)"
 	@echo "make lock     re-resolve requirements/*.txt from pyproject.toml (then run make test to approve it)"
@@ -81,6 +81,7 @@ lint: $(STAMP)
 test: $(TESTSTAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 # NB=04, NB=4, NB=04-fallbacks or NB=04-fallbacks.ipynb (also with notebooks/ before it) grades that notebook only.

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
@@ -156,10 +156,10 @@ class Namespace:
 
     ``ns.get("name")`` returns what the learner defined, or fails with a message that tells them to define it;
     ``ns.rng`` is a :class:`random.Random` seeded for this run (the seed is reported so a failure can be replayed);
-    ``ns.globals`` is the raw mapping, read-only by convention.
+    ``ns.globals`` is the raw mapping: read it, or swap a name for one call and put it back.
     """
 
-    def __init__(self, user_ns: Mapping[str, Any], *, rng: random.Random, exercise: str, seed: int = 0) -> None:
+    def __init__(self, user_ns: MutableMapping[str, Any], *, rng: random.Random, exercise: str, seed: int = 0) -> None:
         self.globals = user_ns
         self.rng = rng
         self.exercise = exercise
@@ -190,4 +190,5 @@ class Namespace:
 
     def function(self, name: str) -> Callable[..., Any]:
         """``ns.get(name, callable_=True)``: the learner's function or class."""
-        return self.get(name, callable_=True)  # type: ignore[no-any-return]
+        function: Callable[..., Any] = self.get(name, callable_=True)
+        return function

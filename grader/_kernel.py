@@ -15,7 +15,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import MutableMapping
 from typing import Any, Final
 
 from grader._api import exercise_notebook
@@ -61,10 +61,11 @@ def _in_jupyter() -> bool:
     return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
 
 
-def _user_namespace(depth: int) -> Mapping[str, Any]:
+def _user_namespace(depth: int) -> dict[str, Any]:
     shell = _shell()
     if shell is not None:
-        return shell.user_ns  # type: ignore[no-any-return]
+        user_ns: dict[str, Any] = shell.user_ns
+        return user_ns
     return sys._getframe(depth + 1).f_globals
 
 
@@ -133,7 +134,7 @@ def progress(notebook: int | str | None = None) -> None:
 
 
 def progress_results(
-    notebook: int | str | None = None, user_ns: Mapping[str, Any] | None = None
+    notebook: int | str | None = None, user_ns: MutableMapping[str, Any] | None = None
 ) -> list[ExerciseResult]:
     """The results :func:`progress` shows, without showing them (``user_ns`` defaults to the caller's globals)."""
     number = _resolve_notebook(notebook)
@@ -155,18 +156,8 @@ def _record(result: CheckResult) -> None:
     path = os.environ.get(RESULTS_ENV)
     if not path:
         return
-    row = {
-        "exercise": result.exercise,
-        "check": result.name,
-        "status": result.status,
-        "points": result.points,
-        "max_points": result.max_points,
-        "hidden": result.hidden,
-        "seed": result.seed,
-        "message": result.message[:_MESSAGE_LIMIT],
-    }
     with open(path, "a", encoding="utf-8") as fh:
-        fh.write(json.dumps(row) + "\n")
+        fh.write(json.dumps(result.to_row(message_limit=_MESSAGE_LIMIT)) + "\n")
 
 
 def run_graded(exercise_id: str, check_name: str) -> None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 import random
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeGuard, get_args
 
 from grader._api import CheckFailed, CheckSpec, Namespace, NotAttempted
 
@@ -22,6 +22,7 @@ __all__ = ["SEED_ENV", "CheckResult", "ExerciseResult", "new_seed", "run_check",
 SEED_ENV: Final = "WEEKFOUR_SEED"
 
 Status = Literal["passed", "failed", "not_attempted", "check_error"]
+_STATUSES: Final[frozenset[str]] = frozenset(get_args(Status))
 
 
 def new_seed() -> int:
@@ -32,8 +33,10 @@ def new_seed() -> int:
     return random.SystemRandom().randrange(1, 1_000_000)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CheckResult:
+    """How one check ended. Another process hands it on as a row (:meth:`to_row`, read back by :meth:`from_row`)."""
+
     exercise: str
     name: str
     points: int
@@ -46,6 +49,53 @@ class CheckResult:
     @property
     def passed(self) -> bool:
         return self.status == "passed"
+
+    def to_row(self, *, message_limit: int | None = None) -> dict[str, Any]:
+        """One JSON-ready row (the message cut to ``message_limit`` characters when given)."""
+        return {
+            "exercise": self.exercise,
+            "check": self.name,
+            "status": self.status,
+            "points": self.points,
+            "max_points": self.max_points,
+            "hidden": self.hidden,
+            "seed": self.seed,
+            "message": self.message if message_limit is None else self.message[:message_limit],
+        }
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any], *, spec: CheckSpec) -> CheckResult:
+        """The result of ``spec`` that ``row`` reports, read as another process's word, not as fact.
+
+        The check's identity, worth and visibility come from ``spec`` (the grader's own registry); the row says only
+        how it ended: its status (anything unknown reads as ``failed``), message and seed (0 when not a number).
+        Points count only when that status is ``passed``.
+        """
+        raw = row.get("status", "failed")
+        status: Status = raw if _is_status(raw) else "failed"
+        return cls(
+            exercise=spec.exercise,
+            name=spec.name,
+            points=spec.points if status == "passed" else 0,
+            max_points=spec.points,
+            status=status,
+            message=str(row.get("message", "")),
+            hidden=spec.hidden,
+            seed=_as_int(row.get("seed", 0)),
+        )
+
+
+def _is_status(value: object) -> TypeGuard[Status]:
+    return isinstance(value, str) and value in _STATUSES
+
+
+def _as_int(value: object) -> int:
+    if not isinstance(value, int | float | str | bytes):
+        return 0
+    try:
+        return int(value)
+    except (ValueError, OverflowError):
+        return 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +188,7 @@ def _describe_exception(exc: BaseException, spec: CheckSpec, user_ns: Mapping[st
     )
 
 
-def run_check(spec: CheckSpec, user_ns: Mapping[str, Any], *, seed: int) -> CheckResult:
+def run_check(spec: CheckSpec, user_ns: MutableMapping[str, Any], *, seed: int) -> CheckResult:
     """Run one check function with a rng derived from ``seed``; never raises (except interrupts)."""
     rng = random.Random(f"{seed}/{spec.key}")
     ns = Namespace(user_ns, rng=rng, exercise=spec.exercise, seed=seed)
@@ -173,7 +223,7 @@ def run_exercise(
     exercise_id: str,
     title: str | None,
     specs: Sequence[CheckSpec],
-    user_ns: Mapping[str, Any],
+    user_ns: MutableMapping[str, Any],
     *,
     seed: int,
     later: int = 0,

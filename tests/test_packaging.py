@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import tomllib
 from importlib import metadata
 from pathlib import Path
@@ -85,10 +87,31 @@ def test_conda_binder_and_the_workflows_install_from_the_lock() -> None:
         assert not re.search(r"pip install (-e|--editable) \S+\s*$", text, re.M), f"{workflow} installs unlocked"
 
 
-def test_ci_runs_what_the_readme_tells_a_newcomer() -> None:
+def _run_ci(tmp_path: Path, make_exit: int) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """``.ci/run`` in a copy of the repository's layout, with a ``make`` that records how it was called."""
+    repo, bin_dir = tmp_path / "repo", tmp_path / "bin"
+    (repo / ".ci").mkdir(parents=True)
+    bin_dir.mkdir()
+    shutil.copy(ROOT / ".ci" / "run", repo / ".ci" / "run")
+    calls = tmp_path / "calls"
+    fake_make = bin_dir / "make"
+    fake_make.write_text(f'#!/bin/sh\necho "$PWD $*" >> {calls}\nexit {make_exit}\n')
+    fake_make.chmod(0o755)
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "WEEKFOUR_CHROMIUM": "/nonexistent/chromium", "HOME": str(tmp_path)}
+    done = subprocess.run(
+        ["bash", str(repo / ".ci" / "run")], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
+    return done, calls.read_text().splitlines() if calls.exists() else []
+
+
+def test_ci_runs_what_the_readme_tells_a_newcomer(tmp_path: Path) -> None:
     readme = (ROOT / "README.md").read_text()
-    ci = (ROOT / ".ci" / "run").read_text()
     quick_start = readme.split("```", 2)[1]
     commands = [line.split("#")[0].strip() for line in quick_start.splitlines()[1:] if line.strip()]
     assert commands == ["make lab", "make test"], "the quick start is two commands: make lab, make test"
-    assert re.search(r"^make test$", ci, re.M), ".ci/run must end in the README's test command"
+    done, calls = _run_ci(tmp_path / "green", make_exit=0)
+    # From the repository's top folder, wherever CI starts it, exactly the README's test command and nothing else.
+    assert done.returncode == 0, done.stderr
+    assert calls == [f"{tmp_path / 'green' / 'repo'} test"]
+    failed, _ = _run_ci(tmp_path / "red", make_exit=3)
+    assert failed.returncode == 3, "a failing make test must fail CI"

@@ -110,7 +110,8 @@ class SupportAgent:
     def call_model(self, messages: list[dict[str, Any]]) -> dict[str, Any]:
         response = self.client.post("/chat/completions", json=self.request_body(messages))
         response.raise_for_status()  # failure mode 4: a 429 or a 503 is an exception
-        return response.json()
+        body: dict[str, Any] = response.json()
+        return body
 
     def run_tool(self, call: dict[str, Any]) -> str:
         return self.world.call_tool(call["function"]["name"], call["function"]["arguments"])
@@ -201,4 +202,5 @@ class AsyncSupportAgent(SupportAgent):
     async def call_model(self, messages: list[dict[str, Any]]) -> dict[str, Any]:  # type: ignore[override]
         response = await self.client.post("/chat/completions", json=self.request_body(messages))
         response.raise_for_status()
-        return response.json()
+        body: dict[str, Any] = response.json()
+        return body

@@ -25,13 +25,18 @@ from __future__ import annotations
 import asyncio
 import selectors
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
+from concurrent.futures import Executor
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, TypeVarTuple
+
+if TYPE_CHECKING:
+    from _typeshed import FileDescriptorLike
 
 __all__ = ["DEFAULT_START", "SimClock", "days", "hours", "minutes", "seconds"]
 
 T = TypeVar("T")
+Ts = TypeVarTuple("Ts")
 
 DEFAULT_START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday morning
 
@@ -147,29 +152,45 @@ class SimClock:
     def _run_in_thread(self, coro: Coroutine[Any, Any, T]) -> T:
         # A loop already runs in this thread (a Jupyter kernel, or clock.run nested in a coroutine): run ours in a
         # worker thread and wait. The calling loop is paused meanwhile, which is fine: simulated time costs nothing.
-        box: dict[str, Any] = {}
+        results: list[T] = []
+        errors: list[BaseException] = []
 
         def target() -> None:
             try:
-                box["result"] = self._run_here(coro)
+                results.append(self._run_here(coro))
             except BaseException as exc:  # re-raised in the calling thread
-                box["error"] = exc
+                errors.append(exc)
 
         worker = threading.Thread(target=target, name="weekfour-simclock", daemon=True)
         worker.start()
         worker.join()
-        if "error" in box:
-            raise box["error"]
-        return box["result"]
+        if errors:
+            raise errors[0]
+        return results[0]
 
 
-class _VirtualSelector:
+class _VirtualSelector(selectors.BaseSelector):
     """Wraps the loop's selector: a wait on timers advances the clock instead of blocking."""
 
     def __init__(self, inner: selectors.BaseSelector, clock: SimClock) -> None:
         self._inner = inner
         self._clock = clock
         self.threads_in_flight = 0  # executor jobs (asyncio.to_thread) that have not reported back yet
+
+    def register(self, fileobj: FileDescriptorLike, events: int, data: Any = None) -> selectors.SelectorKey:
+        return self._inner.register(fileobj, events, data)
+
+    def unregister(self, fileobj: FileDescriptorLike) -> selectors.SelectorKey:
+        return self._inner.unregister(fileobj)
+
+    def modify(self, fileobj: FileDescriptorLike, events: int, data: Any = None) -> selectors.SelectorKey:
+        return self._inner.modify(fileobj, events, data)
+
+    def get_map(self) -> Mapping[FileDescriptorLike, selectors.SelectorKey]:
+        return self._inner.get_map()
+
+    def close(self) -> None:
+        self._inner.close()
 
     def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
         events = self._inner.select(0)
@@ -192,14 +213,14 @@ class _VirtualLoop(asyncio.SelectorEventLoop):
 
     def __init__(self, clock: SimClock) -> None:
         self.sim_clock = clock
-        super().__init__()
-        self._selector = _VirtualSelector(self._selector, clock)  # type: ignore[has-type,assignment]
+        self._virtual_selector = _VirtualSelector(selectors.DefaultSelector(), clock)
+        super().__init__(self._virtual_selector)
 
     def time(self) -> float:
         return self.sim_clock.now()
 
-    def run_in_executor(self, executor: Any, func: Callable[..., T], *args: Any) -> asyncio.Future[T]:
-        selector: _VirtualSelector = self._selector  # type: ignore[assignment]
+    def run_in_executor(self, executor: Executor | None, func: Callable[[*Ts], T], *args: *Ts) -> asyncio.Future[T]:
+        selector = self._virtual_selector
         selector.threads_in_flight += 1
         future = super().run_in_executor(executor, func, *args)
 

@@ -263,12 +263,14 @@ class ScriptedModel:
                 if found:
                     convo.memo["oid"] = found.group(1).upper()
                     break
-        return convo.memo["oid"]
+        oid: str | None = convo.memo["oid"]
+        return oid
 
     def _kind(self, convo: _Conversation) -> str:
         if "kind" not in convo.memo:
             convo.memo["kind"] = self._classify(convo)
-        return convo.memo["kind"]
+        kind: str = convo.memo["kind"]
+        return kind
 
     def _classify(self, convo: _Conversation) -> str:
         q = convo.question
@@ -296,7 +298,8 @@ class ScriptedModel:
         if "fixed" not in convo.memo:
             draw = _unit(self.seed, "reask", convo.question, *convo.earlier_user_text, convo.reasks)
             convo.memo["fixed"] = draw < self.reask_fix_rate
-        return convo.memo["fixed"]
+        fixed: bool = convo.memo["fixed"]
+        return fixed
 
     def _invents(self, convo: _Conversation) -> bool:
         if not self.hallucination_rate or self._fixed_on_reask(convo):

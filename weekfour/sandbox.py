@@ -14,6 +14,7 @@ backoffice ◄── agent.act(): refunds, emails, tickets
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -29,8 +30,9 @@ from weekfour.traffic import Question, questions
 from weekfour.world import Backoffice, World
 
 if TYPE_CHECKING:
-    import openai
+    # By name: inside the classes below, ``openai`` is the method that builds the SDK client, not the module.
     import pandas as pd
+    from openai import AsyncOpenAI, OpenAI
 
 __all__ = ["BACKUP_BASE_URL", "BACKUP_MODELS", "Sandbox", "sandbox"]
 
@@ -77,15 +79,15 @@ class Sandbox:
         """An ``httpx.Client`` on the backup provider (model ``"backup-chat"``)."""
         return self.backup.client(**kwargs)
 
-    def openai(self, **kwargs: Any) -> openai.OpenAI:
+    def openai(self, **kwargs: Any) -> OpenAI:
         """The official openai SDK on the main provider (pass ``max_retries=0`` when your code retries)."""
         return self.provider.openai(**kwargs)
 
-    def async_openai(self, **kwargs: Any) -> openai.AsyncOpenAI:
+    def async_openai(self, **kwargs: Any) -> AsyncOpenAI:
         return self.provider.async_openai(**kwargs)
 
     def agent(
-        self, client: httpx.Client | None = None, *, cls: type[SupportAgent] = SupportAgent, **kwargs: Any
+        self, client: httpx.Client | None = None, *, cls: Callable[..., SupportAgent] = SupportAgent, **kwargs: Any
     ) -> SupportAgent:
         """The day-three support agent on this sandbox (or on ``client``); kwargs go to ``SupportAgent``.
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import random
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -32,6 +33,7 @@ __all__ = [
     "OrderStatus",
     "Product",
     "World",
+    "refund_rule",
 ]
 
 SIM_EPOCH = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # simulated second 0: Monday 09:00 UTC
@@ -39,7 +41,7 @@ DAY = 86_400.0
 RETURN_WINDOW_DAYS = 30
 
 OrderStatus = Literal["processing", "shipped", "delivered", "cancelled", "refunded"]
-ORDER_STATUSES: tuple[str, ...] = ("processing", "shipped", "delivered", "cancelled", "refunded")
+ORDER_STATUSES: tuple[OrderStatus, ...] = ("processing", "shipped", "delivered", "cancelled", "refunded")
 CARRIERS = ("UPS", "DHL", "USPS")
 PAYMENT_METHODS = ("card", "card", "card", "paypal", "gift_card")
 ORDER_ID = re.compile(r"\b([A-Z]\d{4})\b")
@@ -255,7 +257,7 @@ class World:
             return json.dumps({"error": f"arguments for {name} were not valid JSON: {arguments[:80]!r}"})
         if not isinstance(args, dict):
             return json.dumps({"error": f"arguments for {name} must be a JSON object"})
-        handlers = {
+        handlers: dict[str, Callable[..., Any]] = {
             "get_order": self.get_order,
             "search_policies": self.search_policies,
             "get_product": self.get_product,
@@ -291,7 +293,7 @@ def refund_rule(status: str, payment_method: str, delivered_at: float | None, no
 
 
 def _make_order(rng: random.Random, number: int) -> Order:
-    status: OrderStatus = rng.choices(ORDER_STATUSES, weights=(15, 25, 45, 8, 7))[0]  # type: ignore[assignment]
+    status = rng.choices(ORDER_STATUSES, weights=(15, 25, 45, 8, 7))[0]
     items = []
     for product in rng.sample(PRODUCTS, rng.randint(1, 3)):
         items.append(LineItem(product.sku, product.name, rng.randint(1, 2), product.price))
@@ -299,14 +301,15 @@ def _make_order(rng: random.Random, number: int) -> Order:
     payment = "gift_card" if any(i.sku == "SKU-GIFT50" for i in items) else rng.choice(PAYMENT_METHODS)
     age_days = {"processing": rng.uniform(0.1, 2), "shipped": rng.uniform(2, 6)}.get(status, rng.uniform(5, 60))
     placed = -age_days * DAY
-    shipped = delivered = None
+    shipped: float | None = None
+    delivered: float | None = None
     carrier = tracking = None
     if status in ("shipped", "delivered", "refunded"):
         shipped = placed + rng.uniform(0.5, 2) * DAY
         carrier = rng.choice(CARRIERS)
         tracking = f"{carrier[:2]}{rng.randrange(10**9, 10**10)}"
-    if status in ("delivered", "refunded"):
-        delivered = min(shipped + rng.uniform(2, 6) * DAY, -0.05 * DAY)  # type: ignore[operator]
+    if status in ("delivered", "refunded") and shipped is not None:  # shipped is set for both
+        delivered = min(shipped + rng.uniform(2, 6) * DAY, -0.05 * DAY)
     customer = rng.choice(["Ana", "Ben", "Chen", "Dara", "Emil", "Fatima", "Goran", "Hana", "Ivo", "Jules"])
     return Order(
         id=f"A{number}",
@@ -384,7 +387,7 @@ class Backoffice:
 
     @property
     def refunded_usd(self) -> float:
-        return round(sum(a.details["amount"] for a in self.refunds), 2)
+        return round(sum(float(a.details["amount"]) for a in self.refunds), 2)
 
     def clear(self) -> None:
         self.actions.clear()

@@ -10,9 +10,13 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.checks import CheckFailed, Namespace, NotAttempted, exercise
+
+if TYPE_CHECKING:
+    from weekfour.sandbox import Sandbox
+    from weekfour.world import Order
 
 __all__ = [
     "answer_accepts_good_and_rejects_bad",
@@ -648,7 +652,7 @@ def _expect_problem(
 
 def _hand_conversation(world: Any, calls: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
     """A conversation in which the model called these tools (each one really run on ``world``)."""
-    tool_calls = [
+    tool_calls: list[dict[str, Any]] = [
         {"id": f"call_{i}", "type": "function", "function": {"name": name, "arguments": json.dumps(args)}}
         for i, (name, args) in enumerate(calls)
     ]
@@ -982,7 +986,8 @@ def confidence_is_the_weakest_token(ns: Namespace) -> None:
             got=got,
             hint="Missing evidence must send the answer to the safe path, not wave it through.",
         )
-    for empty in ({"content": [], "refusal": None}, {"content": None, "refusal": None}):
+    empties: tuple[dict[str, Any], ...] = ({"content": [], "refusal": None}, {"content": None, "refusal": None})
+    for empty in empties:
         response = _wire(content, logprobs=None)
         response["choices"][0]["logprobs"] = empty
         got = _confidence(ns, response)
@@ -1070,7 +1075,9 @@ def _json_turn(
     return ModelTurn(spans=spans)
 
 
-def _guarded_setup(ns: Namespace, finals: list[FinalFn], *, then_tools: bool = False) -> tuple[Any, Any, Any, _Finals]:
+def _guarded_setup(
+    ns: Namespace, finals: list[FinalFn], *, then_tools: bool = False
+) -> tuple[Sandbox, Any, _Finals, Order]:
     from weekfour import sandbox, scenarios
 
     cls = ns.function("GuardedAgent")

@@ -7,12 +7,13 @@ decide whether a rule is exercised (a boundary, a stream, an error response, a f
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import httpx
+from openai.types.chat import ChatCompletionMessageParam
 
 from grader.checks import CheckFailed, Namespace, exercise
+from grader.checks._helpers import must_not_raise, must_raise, same_amount
 from weekfour import scenarios
 from weekfour.agent import SupportAgent
 from weekfour.catalog import Catalog, default_catalog
@@ -83,10 +84,6 @@ _WORDS = ("order", "refund", "where", "is", "my", "parcel", "please", "thanks", 
 _ALL_ORDERS = ("Can you check all my orders?", "check all my orders please", "What's going on with all my orders?")
 
 
-def _close(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
-
-
 def _text(ns: Namespace, n: int) -> str:
     return " ".join(ns.rng.choice(_WORDS) for _ in range(n))
 
@@ -111,13 +108,13 @@ def prices_a_response(ns: Namespace) -> None:
     for _ in range(4):
         spec = ns.rng.choice(list(catalog))
         prompt, completion = ns.rng.randint(1, 30_000), ns.rng.randint(0, 4_000)
-        response = {
+        response: dict[str, Any] = {
             "model": spec.id,
             "usage": {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion},
         }
         want = catalog.price(spec.id, prompt, completion)
         got = cost_of(response, catalog)
-        if not isinstance(got, int | float) or not _close(float(got), want):
+        if not isinstance(got, int | float) or not same_amount(float(got), want):
             raise CheckFailed(
                 f"cost_of should price {prompt} prompt and {completion} completion tokens of {spec.id} in USD",
                 expected=round(want, 8),
@@ -135,11 +132,11 @@ def prices_a_response(ns: Namespace) -> None:
             f"a usage with completion_tokens={n} and no prompt count",
         ),
     ):
-        response: dict[str, Any] = {"model": spec.id}
+        response = {"model": spec.id}
         if usage is not None:
             response["usage"] = usage
         got = cost_of(response, catalog)
-        if not isinstance(got, int | float) or not _close(float(got), want):
+        if not isinstance(got, int | float) or not same_amount(float(got), want):
             raise CheckFailed(
                 f"cost_of of {what} ({spec.id})",
                 expected=round(want, 8),
@@ -150,7 +147,7 @@ def prices_a_response(ns: Namespace) -> None:
     body = {"model": "wf-chat", "messages": [{"role": "user", "content": "What is your return policy?"}]}
     response = sb.client().post("/chat/completions", json=body).json()
     got = cost_of(response, sb.catalog)
-    if not isinstance(got, int | float) or not _close(float(got), sb.log[-1].cost_usd):
+    if not isinstance(got, int | float) or not same_amount(float(got), sb.log[-1].cost_usd):
         raise CheckFailed(
             "cost_of should agree with the provider's bill for a real response",
             expected=sb.log[-1].cost_usd,
@@ -206,7 +203,7 @@ def bounds_the_worst_case(ns: Namespace) -> None:
         got = worst_case_cost(body, catalog)
         want = _expected_worst(body, catalog)
         prompt = count_message_tokens(body["messages"], tools=body.get("tools"))
-        if not isinstance(got, int | float) or not _close(float(got), want):
+        if not isinstance(got, int | float) or not same_amount(float(got), want):
             raise CheckFailed(
                 f"worst_case_cost is off for a {body['model']} request of {len(body['messages'])} messages "
                 f"({prompt} prompt tokens){' with tools' if 'tools' in body else ''} and {_where(body)}",
@@ -265,27 +262,23 @@ def _budget(ns: Namespace, sb: Sandbox, inner: httpx.BaseTransport, **kwargs: An
 
 
 def _expect_refusal(call: Any, scope: str, what: str) -> BudgetExceeded:
-    try:
-        call()
-    except BudgetExceeded as exc:
-        if exc.scope != scope:
-            raise CheckFailed(f"{what}: the refusal names the wrong ceiling", expected=scope, got=exc.scope) from None
-        return exc
-    except Exception as exc:
-        raise CheckFailed(
-            f"{what}: expected a BudgetExceeded refusal before sending",
-            expected="BudgetExceeded",
-            got=f"{type(exc).__name__}: {str(exc)[:120]}",
-            hint="Raise the course's BudgetExceeded (a plain exception) from the transport. An httpx error or an "
-            "HTTP error response is something clients retry or report as a network failure.",
-        ) from None
-    raise CheckFailed(f"{what}: the request went through", expected="BudgetExceeded", got="a response")
+    exc = must_raise(
+        call,
+        BudgetExceeded,
+        f"{what}: expected a BudgetExceeded refusal before sending",
+        returned=f"{what}: the request went through",
+        hint="Raise the course's BudgetExceeded (a plain exception) from the transport. An httpx error or an "
+        "HTTP error response is something clients retry or report as a network failure.",
+    )
+    if exc.scope != scope:
+        raise CheckFailed(f"{what}: the refusal names the wrong ceiling", expected=scope, got=exc.scope)
+    return exc
 
 
 def _expect_fields(exc: BudgetExceeded, what: str, *, limit: float, spent: float, estimate: float) -> None:
     got = {"limit": exc.limit, "spent": exc.spent, "estimate": exc.estimate}
     want = {"limit": limit, "spent": spent, "estimate": estimate}
-    if not all(_close(got[k], want[k]) for k in want):
+    if not all(same_amount(got[k], want[k]) for k in want):
         raise CheckFailed(
             f"{what}: the refusal should say which ceiling, what its scope had spent before this request, and the "
             "request's worst case",
@@ -347,13 +340,13 @@ def never_crosses_the_day_cap(ns: Namespace) -> None:
         raise CheckFailed("every request your transport forwards must reach the provider once")
     estimate = float(ns.function("worst_case_cost")(agent.request_body(agent.last), sb.catalog))
     _expect_fields(refusal, "the day refusal", limit=cap, spent=spent, estimate=estimate)
-    if not seen or not _close(seen[0], sb.log[0].cost_usd):
+    if not seen or not same_amount(seen[0], sb.log[0].cost_usd):
         raise CheckFailed(
             "on_spend should be called after each charged request with the day's total",
             expected=round(sb.log[0].cost_usd, 8),
             got=seen[0] if seen else "never called",
         )
-    if len(seen) != len(sb.log) + 1 or not _close(seen[-1], spent + estimate):
+    if len(seen) != len(sb.log) + 1 or not same_amount(seen[-1], spent + estimate):
         raise CheckFailed(
             f"after {len(sb.log)} charged requests and one day refusal, on_spend should have been called "
             f"{len(sb.log) + 1} times, the last with the total the refused request would have brought",
@@ -367,8 +360,10 @@ def never_crosses_the_day_cap(ns: Namespace) -> None:
 @exercise("2.2", points=1, rules=["2.2/refuse-before-send", "2.2/ceiling-scopes"])
 def works_with_the_openai_sdk(ns: Namespace) -> None:
     sb = sandbox(seed=ns.rng.randrange(1000))
-    small = [{"role": "user", "content": "What is your return policy?"}]
-    big = [{"role": "user", "content": long_paste(ns.rng.randint(4_000, 9_000)) + "\nWhat is your return policy?"}]
+    small: list[ChatCompletionMessageParam] = [{"role": "user", "content": "What is your return policy?"}]
+    big: list[ChatCompletionMessageParam] = [
+        {"role": "user", "content": long_paste(ns.rng.randint(4_000, 9_000)) + "\nWhat is your return policy?"}
+    ]
     ceiling = ns.rng.randint(200, 1_000)
     low = _expected_worst({"model": "wf-chat", "messages": small, "max_completion_tokens": ceiling}, sb.catalog)
     high = _expected_worst({"model": "wf-chat", "messages": big, "max_completion_tokens": ceiling}, sb.catalog)
@@ -444,7 +439,7 @@ def keeps_sessions_apart(ns: Namespace) -> None:
     if len(sb.log) != 3:
         raise CheckFailed("after new_session() the same request should be allowed", expected=3, got=len(sb.log))
     day = sb.log[-2].cost_usd + sb.log[-1].cost_usd
-    if not _close(budget.day_spent, day):
+    if not same_amount(budget.day_spent, day):
         raise CheckFailed(
             "day_spent should keep counting across sessions (new_session resets the session only)",
             expected=day,
@@ -473,14 +468,14 @@ def keeps_sessions_apart(ns: Namespace) -> None:
             hint="Compare the clock's date (clock.datetime().date()) with the day you are counting.",
         ) from None
     cost = sb.log[-1].cost_usd
-    if not _close(budget.day_spent, cost):
+    if not same_amount(budget.day_spent, cost):
         raise CheckFailed(
             "at midnight (simulated) the day's spend should start again from zero",
             expected=cost,
             got=budget.day_spent,
             hint="Compare the clock's date (clock.datetime().date()) with the day you are counting.",
         )
-    if not _close(budget.session_spent, session + cost):
+    if not same_amount(budget.session_spent, session + cost):
         raise CheckFailed(
             "a new day is not a new session: session_spent should keep counting over midnight",
             expected=session + cost,
@@ -522,7 +517,7 @@ def charges_what_each_response_cost(ns: Namespace) -> None:
     except httpx.ResponseNotRead:
         raise CheckFailed("the response body could not be read after your transport handed it on") from None
     cost = sb.log[-1].cost_usd
-    if not (_close(budget.day_spent, cost) and _close(budget.session_spent, cost) and len(seen) == 1):
+    if not (same_amount(budget.day_spent, cost) and same_amount(budget.session_spent, cost) and len(seen) == 1):
         raise CheckFailed(
             "a 200 should be charged what it cost (its usage) to the session and the day, then reported to on_spend",
             expected=f"day_spent=session_spent={cost:.8f}, on_spend called once",
@@ -537,7 +532,11 @@ def charges_what_each_response_cost(ns: Namespace) -> None:
         chunks = b"".join(streamed.iter_bytes())
     if b"data:" not in chunks:
         raise CheckFailed("a streamed answer reached the caller empty: hand the stream on unread")
-    if not _close(budget.day_spent - before, estimate) or len(seen) != 2 or not _close(seen[-1], budget.day_spent):
+    if (
+        not same_amount(budget.day_spent - before, estimate)
+        or len(seen) != 2
+        or not same_amount(seen[-1], budget.day_spent)
+    ):
         raise CheckFailed(
             "a stream should be charged its worst case (its usage comes only at its end), then reported to on_spend",
             expected=f"+{estimate:.8f}, on_spend called with the new day_spent",
@@ -547,15 +546,12 @@ def charges_what_each_response_cost(ns: Namespace) -> None:
 
     budget.per_request = 0.0
     spent = budget.day_spent
-    try:
-        models = client.get("/models")
-    except Exception as exc:
-        raise CheckFailed(
-            "GET /models (not a chat completion) did not pass through the budget",
-            expected="passed straight through",
-            got=f"{type(exc).__name__}: {str(exc)[:120]}",
-            hint="Only POST .../chat/completions has a body to price; every other request goes straight to inner.",
-        ) from None
+    models = must_not_raise(
+        lambda: client.get("/models"),
+        "GET /models (not a chat completion) did not pass through the budget",
+        expected="passed straight through",
+        hint="Only POST .../chat/completions has a body to price; every other request goes straight to inner.",
+    )
     if models.status_code != 200 or budget.day_spent != spent or len(seen) != 2:
         raise CheckFailed(
             "GET /models (not a chat completion) should pass straight through, never charged",
@@ -974,7 +970,7 @@ def budget_refusal_becomes_an_answer(ns: Namespace) -> None:
                 expected="finished=False, an answer, 1 ticket",
                 got=f"finished={reply.finished}, answer={reply.answer!r}, tickets={len(_tickets(sb)) - before}",
             )
-        refusal = BudgetExceeded(scope, limit=5.0, spent=4.99, estimate=0.02)  # type: ignore[arg-type]
+        refusal = BudgetExceeded(scope, limit=5.0, spent=4.99, estimate=0.02)
         if refusal.user_message not in reply.answer or "$" in reply.answer:
             raise CheckFailed(
                 f"a per-{scope} refusal should reach the customer as its user_message, without prices or internals",

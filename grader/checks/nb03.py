@@ -12,14 +12,16 @@ hidden checks replay the same rules on scenarios a learner has not seen.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import httpx
 
 from grader.checks import CheckFailed, Namespace, exercise
+from grader.checks._helpers import must_not_raise, must_raise, number_near
 
 __all__ = [
     "RULES",
@@ -103,10 +105,6 @@ _QUESTIONS = (
 )
 
 
-def _close(a: Any, b: float, tol: float = _EPS) -> bool:
-    return isinstance(a, int | float) and not isinstance(a, bool) and math.isfinite(a) and abs(a - b) <= tol
-
-
 def _linear(values: list[float], p: float) -> float:
     import pandas as pd
 
@@ -138,8 +136,9 @@ def _percentile_matches(percentile: Callable[..., Any], values: list[float], ps:
                 hint="Work on a sorted copy: the caller's request log must keep its order.",
             )
         want = _linear(original, p)
-        if not _close(got, want, 1e-9):
-            where = {0: " (p=0 is the smallest value)", 100: " (p=100 is the largest value)"}.get(p, "")
+        if not number_near(got, want, 1e-9):
+            ends: dict[float, str] = {0: " (p=0 is the smallest value)", 100: " (p=100 is the largest value)"}
+            where = ends.get(p, "")
             raise CheckFailed(
                 f"percentile(values, {p}) is not the linear-interpolation percentile ({len(values)} values){where}.",
                 expected=round(want, 6),
@@ -158,16 +157,10 @@ def _percentile_refuses(percentile: Callable[..., Any], values: list[float]) -> 
         (values, 100.5, "p above 100"),
         (values, 101, "p above 100"),
     ):
-        try:
-            got = percentile(bad_values, bad_p)
-        except ValueError:
-            continue
-        except Exception as exc:
-            got = f"{type(exc).__name__}: {exc}"
-        raise CheckFailed(
+        must_raise(
+            functools.partial(percentile, bad_values, bad_p),
+            ValueError,
             f"percentile({bad_values if not bad_values else 'values'}, {bad_p}) should raise ValueError ({why}).",
-            expected="ValueError",
-            got=got,
             hint="An empty log or a p outside 0..100 is a mistake of the caller: say so with a ValueError, at "
             "0 and 100 themselves nothing is wrong.",
         )
@@ -215,7 +208,7 @@ class _OneShot:
         return iter(self.entries if self.reads == 1 else ())
 
 
-def _check_summary(latency_summary: Callable[..., Any], statuses: list[int | str], rng: Any) -> None:
+def _check_summary(latency_summary: Callable[..., Any], statuses: Sequence[int | str], rng: Any) -> None:
     entries, ok = [], []
     for i, status in enumerate(statuses):
         seconds = rng.uniform(1.0, 9.0) if status == 200 else rng.uniform(0.01, 0.06)
@@ -238,7 +231,7 @@ def _check_summary(latency_summary: Callable[..., Any], statuses: list[int | str
             got=sorted(got),
             hint="The keys are requests, errors, p50, p95 and p99.",
         )
-    if log.reads > 1 and any(not _close(got[k], v, 1e-9) for k, v in want.items()):
+    if log.reads > 1 and any(not number_near(got[k], v, 1e-9) for k, v in want.items()):
         raise CheckFailed(
             "latency_summary read the log more than once: given a generator, the second pass saw nothing.",
             expected=want,
@@ -247,7 +240,7 @@ def _check_summary(latency_summary: Callable[..., Any], statuses: list[int | str
         )
     kinds = sorted({str(s) for s in statuses if s != 200})
     for key, value in want.items():
-        if not _close(got[key], value, 1e-9):
+        if not number_near(got[key], value, 1e-9):
             hint = {
                 "requests": "requests counts every entry of the log, OK or not.",
                 "errors": f"Count as errors every entry that is not OK (entry.ok is False); this log has {kinds}.",
@@ -277,10 +270,13 @@ def summary_leaves_errors_out_of_latency(ns: Namespace) -> None:
     rng = ns.rng
     # every kind of error, each on its own, then all together among the successes
     for kind in (429, 503, "timeout"):
-        statuses: list[int | str] = [200] * rng.randint(4, 9) + [kind] * rng.randint(1, 3)
-        rng.shuffle(statuses)
-        _check_summary(latency_summary, statuses, rng)
-    statuses = [200] * rng.randint(25, 45) + [429, 503, "timeout"] + [rng.choice([429, 503, "timeout"])] * 3
+        alone: list[int | str] = [200] * rng.randint(4, 9)
+        alone += [kind] * rng.randint(1, 3)
+        rng.shuffle(alone)
+        _check_summary(latency_summary, alone, rng)
+    errors: list[int | str] = [429, 503, "timeout"]
+    statuses: list[int | str] = [200] * rng.randint(25, 45)
+    statuses += errors + [rng.choice(errors)] * 3
     rng.shuffle(statuses)
     _check_summary(latency_summary, statuses, rng)
 
@@ -318,15 +314,12 @@ class _Work:
 
 
 def _run_one(queue: Any, clock: Any) -> Any:
-    try:
-        return clock.run(queue.run_one())
-    except NotImplementedError:
-        raise
-    except Exception as exc:
-        raise CheckFailed(
-            f"run_one raised {type(exc).__name__}: {exc}",
-            hint="A failed job is recorded on the job (state 'failed', error); the worker itself keeps going.",
-        ) from exc
+    return must_not_raise(
+        lambda: clock.run(queue.run_one()),
+        "run_one should never raise",
+        hint="A failed job is recorded on the job (state 'failed', error); the worker itself keeps going.",
+        lets_through=(NotImplementedError,),
+    )
 
 
 def _ran(value: Any) -> None:
@@ -506,15 +499,12 @@ def _drain(queue: Any, clock: Any, workers: int) -> None:
     async def crew() -> None:
         await asyncio.gather(*(worker() for _ in range(workers)))
 
-    try:
-        clock.run(crew())
-    except NotImplementedError:
-        raise
-    except Exception as exc:
-        raise CheckFailed(
-            f"run_one raised {type(exc).__name__}: {exc} with {workers} workers running together",
-            hint="Take the job out of the line before the first await, and never raise because of a failed job.",
-        ) from exc
+    must_not_raise(
+        lambda: clock.run(crew()),
+        f"run_one should never raise, also with {workers} workers running together",
+        hint="Take the job out of the line before the first await, and never raise because of a failed job.",
+        lets_through=(NotImplementedError,),
+    )
 
 
 def _shared_by_workers(ns: Namespace, workers: int, jobs: int, failing: int) -> None:
@@ -537,7 +527,7 @@ def _shared_by_workers(ns: Namespace, workers: int, jobs: int, failing: int) -> 
             hint="Take the job out of the line before the first await, or two workers take the same one.",
         )
     want = math.ceil(len(payloads) / workers) * duration
-    if not _close(clock.now(), want, 1e-3):
+    if not number_near(clock.now(), want, 1e-3):
         raise CheckFailed(
             f"{workers} workers should run {workers} jobs at a time.",
             expected=f"{want:.2f} simulated s",
@@ -613,7 +603,7 @@ def _stream_from_the_provider(ns: Namespace, *, jitter: float) -> None:
             got=getattr(got, "text", got),
         )
     first_at = seen[0][0] - start
-    if not _close(first_at, entry.ttft_s or 0.0, 1e-3) or len(pieces) < 2 or seen[-1][0] <= seen[0][0]:
+    if not number_near(first_at, entry.ttft_s or 0.0, 1e-3) or len(pieces) < 2 or seen[-1][0] <= seen[0][0]:
         raise CheckFailed(
             "on_token should be called as each token arrives, the first one at the time to first token.",
             expected=f"first piece at {entry.ttft_s:.3f} s, the rest spread until {entry.latency_s:.3f} s",
@@ -622,7 +612,7 @@ def _stream_from_the_provider(ns: Namespace, *, jitter: float) -> None:
         )
     for name, want in (("ttft", entry.ttft_s or 0.0), ("total", entry.latency_s)):
         value = getattr(got, name, None)
-        if not _close(value, want, 1e-3):
+        if not number_near(value, want, 1e-3):
             raise CheckFailed(
                 f"Streamed.{name} should be measured on the simulated clock from just before the request.",
                 expected=round(want, 3),
@@ -700,17 +690,14 @@ def _through_gateway(
     stream_reply = ns.function("stream_reply")
     client = httpx.Client(base_url="https://gateway.test/v1", transport=gateway)
     seen: list[tuple[float, Any]] = []
-    try:
-        got = stream_reply(
+    got = must_not_raise(
+        lambda: stream_reply(
             client, messages, clock=gateway.clock, on_token=lambda t: seen.append((gateway.clock.now(), t))
-        )
-    except (NotImplementedError, httpx.HTTPStatusError):
-        raise
-    except Exception as exc:
-        raise CheckFailed(
-            f"stream_reply raised {type(exc).__name__}: {exc}",
-            hint=hint,
-        ) from exc
+        ),
+        "stream_reply should not raise on this stream",
+        hint=hint,
+        lets_through=(NotImplementedError, httpx.HTTPStatusError),
+    )
     sent = [(m, p.removeprefix("/v1"), b) for m, p, b in gateway.requests]
     want = [("POST", "/chat/completions", {"model": "wf-chat", "messages": messages, "stream": True})]
     if sent != want:
@@ -766,7 +753,7 @@ def reads_the_event_stream_as_sent(ns: Namespace) -> None:
     arrived = [start + wait + first_gap + i * gap for i in range(len(pieces))]
     want_seen = list(zip(arrived, pieces, strict=True))
     if [t for _, t in seen] != pieces or not all(
-        _close(a, b, 1e-9) for (a, _), (b, _) in zip(seen, want_seen, strict=False)
+        number_near(a, b, 1e-9) for (a, _), (b, _) in zip(seen, want_seen, strict=False)
     ):
         raise CheckFailed(
             "on_token should get each piece of text as its event arrives, and nothing else.",
@@ -777,7 +764,7 @@ def reads_the_event_stream_as_sent(ns: Namespace) -> None:
         )
     want = ("".join(pieces), wait + first_gap, wait + first_gap + len(pieces) * gap)
     values = (getattr(got, "text", None), getattr(got, "ttft", None), getattr(got, "total", None))
-    if values[0] != want[0] or not (_close(values[1], want[1], 1e-9) and _close(values[2], want[2], 1e-9)):
+    if values[0] != want[0] or not (number_near(values[1], want[1], 1e-9) and number_near(values[2], want[2], 1e-9)):
         raise CheckFailed(
             "Streamed(text, ttft, total) is wrong for a stream whose events are known to the millisecond.",
             expected=want,
@@ -797,7 +784,12 @@ def reads_the_event_stream_as_sent(ns: Namespace) -> None:
         hint="A stream may end without any text (a content filter stopped the answer): there is no first token.",
     )
     text, ttft, total = getattr(got, "text", None), getattr(got, "ttft", None), getattr(got, "total", None)
-    if seen or text != "" or not (isinstance(ttft, float) and math.isnan(ttft)) or not _close(total, wait + gap):
+    if (
+        seen
+        or text != ""
+        or not (isinstance(ttft, float) and math.isnan(ttft))
+        or not number_near(total, wait + gap, _EPS)
+    ):
         raise CheckFailed(
             "A stream with no text at all (a content filter stopped it) has no first token.",
             expected={"on_token calls": 0, "text": "", "ttft": "nan", "total": wait + gap},
@@ -861,15 +853,12 @@ def _fan_out(
         await asyncio.sleep(linger)  # a call left running in the background would finish meanwhile
         return results, done_at
 
-    try:
-        results, done_at = clock.run(batch())
-    except (NotImplementedError, CheckFailed):
-        raise
-    except Exception as exc:
-        raise CheckFailed(
-            f"fan_out raised {type(exc).__name__}: {exc}",
-            hint="One call failing or timing out should put an exception in its own slot, not abort the batch.",
-        ) from exc
+    results, done_at = must_not_raise(
+        lambda: clock.run(batch()),
+        "fan_out should never raise",
+        hint="One call failing or timing out should put an exception in its own slot, not abort the batch.",
+        lets_through=(NotImplementedError, CheckFailed),
+    )
     if not isinstance(results, list) or len(results) != len(questions):
         raise CheckFailed("fan_out should return a list with one result per question.", got=results)
     return results, done_at
@@ -897,7 +886,7 @@ def _capped(ns: Namespace, n: int, limit: int, durations: list[float]) -> None:
         )
     if len(set(durations)) == 1:
         want_s = math.ceil(n / limit) * durations[0]
-        if not _close(elapsed, want_s, 1e-3):
+        if not number_near(elapsed, want_s, 1e-3):
             raise CheckFailed(
                 f"{n} calls of {durations[0]} s with {limit} slots should take {want_s:.2f} simulated s.",
                 expected=round(want_s, 3),
@@ -1015,7 +1004,7 @@ def _cache(ns: Namespace, ttl: float, *, delay: float = 0.0, fail_once: str | No
 def _counts(cache: Any, hits: int, misses: int, why: str) -> None:
     rate = hits / (hits + misses) if hits + misses else 0.0
     got = (getattr(cache, "hits", None), getattr(cache, "misses", None), getattr(cache, "hit_rate", None))
-    if got[:2] != (hits, misses) or not _close(got[2], rate, 1e-9):
+    if got[:2] != (hits, misses) or not number_near(got[2], rate, 1e-9):
         raise CheckFailed(
             f"After {why}: hits {hits}, misses {misses}, hit_rate {rate:.4g}.",
             expected=(hits, misses, round(rate, 4)),
@@ -1062,7 +1051,7 @@ def hits_on_the_same_question(ns: Namespace) -> None:
             )
         _counts(cache, n, 1, f"a miss and {n} hit(s)")
     # questions that differ only in where a space is are different questions
-    pair = (f"Where is my order A{rng.randint(10, 99)}{rng.randint(10, 99)}?",)
+    pair: tuple[str, ...] = (f"Where is my order A{rng.randint(10, 99)}{rng.randint(10, 99)}?",)
     pair += (pair[0][:-3] + " " + pair[0][-3:],)
     answers = [clock.run(cache.ask(q)) for q in pair]
     if len(model.calls) != 3 or answers[0] == answers[1]:

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from grader.checks import CheckFailed, Namespace, exercise
+from grader.checks._helpers import must_not_raise
 from weekfour.agent import Reply
 from weekfour.clock import SimClock
 from weekfour.labs.fallbacks import CircuitOpen, ScriptedSend, Served, failure, run_traffic
@@ -674,16 +675,13 @@ def _question(rng: random.Random) -> str:
 
 
 def _serve(handle: Callable[[str], Any], q: str, what: str, expected: str) -> Any:
-    try:
-        return handle(q)
-    except Exception as exc:
-        raise CheckFailed(
-            f"When {what}, serve should still answer the customer, not raise: the customer never sees a 500.",
-            expected=expected,
-            got=f"{type(exc).__name__}: {exc}",
-            hint="Provider failures arrive as different exceptions: status errors, timeouts, refused connections, "
-            "an open circuit, and more. Whatever a rung raises, move on.",
-        ) from None
+    return must_not_raise(
+        lambda: handle(q),
+        f"When {what}, serve should still answer the customer, not raise: the customer never sees a 500.",
+        expected=expected,
+        hint="Provider failures arrive as different exceptions: status errors, timeouts, refused connections, "
+        "an open circuit, and more. Whatever a rung raises, move on.",
+    )
 
 
 def _expect_served(got: Any, rung: str, what: str, answer: str | None = None) -> None:

@@ -6,12 +6,14 @@ answer fails. The messages say what the behaviour should be, never the code.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from grader.checks import CheckFailed, Namespace, exercise
+from grader.checks._helpers import must_not_raise, must_raise
 
 RULES = {
     "5.1/hash-sha256": "prompt_hash is a hex SHA-256 (64 hex characters), equal for equal content",
@@ -79,7 +81,7 @@ def _template(rng: Any) -> str:
 def _registry_rules(ns: Namespace) -> None:
     prompt_hash = ns.function("prompt_hash")
     registry_cls = ns.function("PromptRegistry")
-    changed_cls = ns.function("PromptChanged")
+    changed_cls: type[Exception] = ns.get("PromptChanged", callable_=True)
     rng = ns.rng
     template = _template(rng)
     pid = f"support-{rng.randint(1, 999)}"
@@ -108,7 +110,10 @@ def _registry_rules(ns: Namespace) -> None:
             hint="A content hash covers every character of the content.",
         )
     name = f"answer_{rng.randint(1, 99)}"
-    fmt = {"type": "json_schema", "json_schema": {"name": name, "strict": True, "schema": {"type": "object"}}}
+    fmt: dict[str, Any] = {
+        "type": "json_schema",
+        "json_schema": {"name": name, "strict": True, "schema": {"type": "object"}},
+    }
     reordered = {"json_schema": {"schema": {"type": "object"}, "strict": True, "name": name}, "type": "json_schema"}
     if prompt_hash(template, fmt) != prompt_hash(template, reordered):
         raise CheckFailed(
@@ -153,41 +158,31 @@ def _registry_rules(ns: Namespace) -> None:
             expected="KeyError",
             got=unfilled,
         )
-    try:
-        again = registry.register(pid, v1, template)
-    except Exception as exc:
-        raise CheckFailed(
-            "registering the same content under the same version again should return the stored prompt, not raise",
-            got=f"{type(exc).__name__}: {exc}",
-            hint="Re-running a notebook cell or re-importing a module registers the same prompt twice.",
-        ) from None
+    again = must_not_raise(
+        lambda: registry.register(pid, v1, template),
+        "registering the same content under the same version again should return the stored prompt, not raise",
+        hint="Re-running a notebook cell or re-importing a module registers the same prompt twice.",
+    )
     if getattr(again, "hash", None) != h1:
         raise CheckFailed("re-registering identical content should return the stored prompt", expected=h1, got=again)
     for what, change in (
         ("a changed template", {"template": edited}),
         ("a changed response_format", {"template": template, "response_format": fmt}),
     ):
-        try:
-            registry.register(pid, v1, change["template"], response_format=change.get("response_format"))
-        except changed_cls as exc:
-            if "version" not in str(exc).lower():
-                raise CheckFailed(
-                    "PromptChanged's message should tell the author to register the change under a new version",
-                    expected="a message that mentions the version",
-                    got=str(exc),
-                ) from None
-        except Exception as exc:
+        refusal = must_raise(
+            functools.partial(
+                registry.register, pid, v1, change["template"], response_format=change.get("response_format")
+            ),
+            changed_cls,
+            f"{what} under an existing version should raise PromptChanged",
+            returned=f"registering {what} under an existing version should raise PromptChanged; it was accepted",
+            returned_hint="Compare the new content's hash with the stored one before storing anything.",
+        )
+        if "version" not in str(refusal).lower():
             raise CheckFailed(
-                f"{what} under an existing version should raise PromptChanged",
-                expected="PromptChanged",
-                got=f"{type(exc).__name__}: {exc}",
-            ) from None
-        else:
-            raise CheckFailed(
-                f"registering {what} under an existing version should raise PromptChanged; it was accepted",
-                expected="PromptChanged",
-                got="no error",
-                hint="Compare the new content's hash with the stored one before storing anything.",
+                "PromptChanged's message should tell the author to register the change under a new version",
+                expected="a message that mentions the version",
+                got=str(refusal),
             )
         stored = registry.get(pid, v1)
         if stored.render(shop=shop) != rendered or getattr(stored, "hash", None) != h1:
@@ -805,22 +800,13 @@ def parse_rejects_harmful_changes(ns: Namespace) -> None:
     rng.shuffle(bad)
     for what, text in bad:
         content = f"Sure! Here's the answer:\n\n```json\n{text}\n```" if text.startswith("{") else text
-        try:
-            got = parse(content)
-        except ValueError:
-            continue
-        except Exception as exc:
-            raise CheckFailed(
-                f"parse_strict should raise ValueError for a reply with {what}",
-                expected="ValueError",
-                got=f"{type(exc).__name__}: {exc}",
-                hint="Callers catch ValueError to take the safe path; other exceptions crash them.",
-            ) from None
-        raise CheckFailed(
-            f"parse_strict should reject a reply with {what}, not return a guess",
-            expected="ValueError",
-            got=got,
-            hint="A reply without a JSON object that parses is a failure to report, not an answer to invent."
+        must_raise(
+            functools.partial(parse, content),
+            ValueError,
+            f"parse_strict should raise ValueError for a reply with {what}",
+            returned=f"parse_strict should reject a reply with {what}, not return a guess",
+            hint="Callers catch ValueError to take the safe path; other exceptions crash them.",
+            returned_hint="A reply without a JSON object that parses is a failure to report, not an answer to invent."
             if what in no_object
             else "A renamed field is a missing field plus an unknown one: the contract does not allow either.",
         )
@@ -968,7 +954,9 @@ _NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 def _field_shape(prop: Any) -> tuple[frozenset[str], bool, frozenset[Any] | None]:
     """(types other than null, accepts null, allowed non-null values or None) of one property, in either spelling
     of nullability: ``"type": [T, "null"]`` (its enum including None) or ``anyOf`` with ``{"type": "null"}``."""
-    alternatives = prop.get("anyOf") if isinstance(prop, dict) and isinstance(prop.get("anyOf"), list) else [prop]
+    alternatives: list[Any] = (
+        prop["anyOf"] if isinstance(prop, dict) and isinstance(prop.get("anyOf"), list) else [prop]
+    )
     types: set[str] = set()
     nullable = False
     values: set[Any] | None = None

@@ -21,12 +21,12 @@ import sysconfig
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-if __package__:
+if TYPE_CHECKING or __package__:
     from grader.grade import _landlock
 else:  # started as a script by kernel_command: no package (and no site) to import, a fast start
-    import _landlock  # type: ignore[no-redef]
+    import _landlock
 
 __all__ = ["DEFAULT_MEMORY", "Containment", "containment", "kernel_command", "main", "readable_roots"]
 

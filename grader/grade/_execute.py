@@ -53,7 +53,7 @@ class RunOutcome:
 
 
 def _read_rows(path: Path) -> list[dict[str, Any]]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:

@@ -78,7 +78,7 @@ def _contained_manager(settings: dict[str, Any]) -> type:
 
     from grader.grade._contain import kernel_command
 
-    class ContainedKernelManager(KernelManager):  # type: ignore[misc]
+    class ContainedKernelManager(KernelManager):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             if os.name == "posix":
                 kwargs.setdefault("transport", "ipc")
@@ -106,12 +106,12 @@ def pytest_configure(config: pytest.Config) -> None:
     import nbval.kernel
     from nbval.kernel import RunningKernel
 
-    RunningKernel.await_reply = _await_reply  # type: ignore[method-assign]
+    RunningKernel.await_reply = _await_reply
     config.stash[_RESULTS] = []
     settings_path = config.getoption("--grader-kernel")
     if settings_path:
         settings = json.loads(Path(settings_path).read_text(encoding="utf-8"))
-        nbval.kernel.KernelManager = _contained_manager(settings)  # type: ignore[attr-defined]
+        nbval.kernel.KernelManager = _contained_manager(settings)
         become_subreaper()
         signal.signal(signal.SIGTERM, _on_sigterm)
 

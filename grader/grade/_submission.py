@@ -23,8 +23,8 @@ import re
 import sys
 import tempfile
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final
 
@@ -65,13 +65,6 @@ def find_submission(path: Path, expected: list[str]) -> Submission:
     learner_path = path.resolve()
     learner = learner_path.parent.name if learner_path.name == "notebooks" else learner_path.name
     return Submission(learner, path, tuple((name, folder / name) for name in names))
-
-
-def _int(value: object) -> int:
-    try:
-        return int(value)  # type: ignore[call-overload, no-any-return]
-    except (TypeError, ValueError, OverflowError):
-        return 0
 
 
 def _refusal(name: str, path: Path, folder: Path) -> str | None:
@@ -134,7 +127,7 @@ def _disagreement(info: ExerciseInfo, check: str, verdict: Verdict) -> Integrity
 def _score_exercise(
     info: ExerciseInfo,
     items: list[dict[str, Any]],
-    rows: dict[tuple[str, str], dict[str, Any]],
+    rows: Mapping[tuple[object, object], dict[str, Any]],
     notes: list[str],
     timeout: float,
     verdict: Verdict | None = None,
@@ -156,18 +149,8 @@ def _score_exercise(
                 flags.append(_disagreement(info, spec.name, verdict))
             continue
         if row is not None and row.get("status") != "passed":
-            failed.append(
-                CheckResult(
-                    info.id,
-                    spec.name,
-                    0,
-                    spec.points,
-                    clean(row.get("status", "failed"), limit=20),
-                    clean(row.get("message", ""), limit=4000),
-                    spec.hidden,
-                    _int(row.get("seed", 0)),
-                )
-            )
+            reported = CheckResult.from_row(row, spec=spec)
+            failed.append(replace(reported, message=clean(reported.message, limit=4000)))
         elif item is None:
             extra.append(f"The check {spec.name} did not run (an earlier problem stopped the notebook).")
         elif item.get("incident"):

@@ -240,6 +240,7 @@ def _run_notebook(plan: dict[str, Any], fd: int) -> None:
                 send({"t": "check", "i": index, "exercise": spec.exercise, "check": spec.name, "status": "tampered"})
                 continue
             setitimer(signal.ITIMER_REAL, timeout)
+            status: str  # a check's status, or "tampered"
             try:
                 result = run_check(spec, ns, seed=seed)
                 status, message = result.status, result.message

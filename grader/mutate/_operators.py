@@ -238,7 +238,7 @@ def _mutations(node: ast.AST, skip: set[int]) -> Iterator[_Mutation]:
         yield from _statement_mutations(node)
 
 
-def _constant_mutations(value: object) -> Iterator[tuple[str, object]]:
+def _constant_mutations(value: object) -> Iterator[tuple[str, bool | int | float | str]]:
     if isinstance(value, bool):
         yield "constant", not value
     elif isinstance(value, int):

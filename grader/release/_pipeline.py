@@ -112,9 +112,9 @@ def release(
         return report
     for path, text in regenerated.items():
         path.write_text(text, encoding="utf-8")
-    for path, text in ((points, table), (story, stories)):
-        if path is not None and text is not None and not _in_step(path, text):
-            path.write_text(text, encoding="utf-8")
+    for table_path, table_text in ((points, table), (story, stories)):
+        if table_path is not None and table_text is not None and not _in_step(table_path, table_text):
+            table_path.write_text(table_text, encoding="utf-8")
     dest.mkdir(parents=True, exist_ok=True)
     for name, text in built.items():
         target = dest / name

@@ -7,10 +7,12 @@ they name and whose helpers they import; they never hold a rule the public check
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
 from grader.checks import CheckFailed, Namespace, exercise
+from grader.checks._helpers import must_not_raise
 from grader.checks.nb01 import (
     FinalFn,
     _answer_class,
@@ -129,7 +131,7 @@ def grounding_uses_what_the_tools_returned(ns: Namespace) -> None:
     others = [o for o in sb2.world.orders.values() if o.status != o1.status]
     o2 = rng.choice(others)
     call = {"id": "call_second", "type": "function", "function": {"name": "get_order", "arguments": "{}"}}
-    extra = [
+    extra: list[dict[str, Any]] = [
         {"role": "assistant", "content": None, "tool_calls": [call]},
         {"role": "tool", "tool_call_id": "call_second", "content": json.dumps(sb2.world.get_order(o2.id))},
     ]
@@ -217,16 +219,12 @@ def guarded_agent_never_loops_and_never_raises(ns: Namespace) -> None:
     for what, finals, most in cases:
         sb, agent, model, order = _guarded_setup(ns, finals)
         holder["order"] = order
-        try:
-            reply = _ask(agent, model, f"Where is my order {order.id}?")
-        except CheckFailed:
-            raise
-        except Exception as exc:
-            raise CheckFailed(
-                f"GuardedAgent.ask raised on {what}.",
-                got=f"{type(exc).__name__}: {str(exc)[:200]}",
-                hint="Failures are data: they lead to a re-ask or the safe path, never to an exception.",
-            ) from None
+        reply = must_not_raise(
+            functools.partial(_ask, agent, model, f"Where is my order {order.id}?"),
+            f"GuardedAgent.ask raised on {what}.",
+            hint="Failures are data: they lead to a re-ask or the safe path, never to an exception.",
+            lets_through=(CheckFailed,),
+        )
         if len(model.requests) > most:
             raise CheckFailed(
                 f"On {what}, the agent asked for an answer {len(model.requests)} times.",

@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from grader.checks import CheckFailed, Namespace, exercise
+from grader.checks._helpers import same_amount
 from grader.checks.nb02 import (
     _budget,
     _check_history,
-    _close,
     _conversation,
     _expected_worst,
     _guarded,
@@ -41,7 +41,7 @@ def charges_what_the_provider_billed(ns: Namespace) -> None:
         sdk.chat.completions.create(model="wf-chat", messages=[{"role": "user", "content": _text(ns, 30)}])
         sb.clock.advance_to(30.0 if sb.clock.now() < 30.0 else sb.clock.now() + 1.0)
     errors = sum(1 for e in sb.log if not e.ok)
-    if not _close(budget.day_spent, sb.log.total_cost()):
+    if not same_amount(budget.day_spent, sb.log.total_cost()):
         raise CheckFailed(
             f"after SDK calls with {errors} retried error(s), the budget's day_spent should equal the provider's bill",
             expected=round(sb.log.total_cost(), 8),
@@ -61,7 +61,7 @@ def charges_what_the_provider_billed(ns: Namespace) -> None:
             got="BudgetExceeded",
             hint="Compare the clock's date (clock.datetime().date()) with the day you are counting.",
         ) from None
-    if not _close(budget.day_spent, sb.log[-1].cost_usd):
+    if not same_amount(budget.day_spent, sb.log[-1].cost_usd):
         raise CheckFailed(
             "at midnight (simulated) the day's spend should start again from zero",
             expected=sb.log[-1].cost_usd,

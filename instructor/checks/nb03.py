@@ -37,7 +37,8 @@ def percentile_and_summary_on_unseen_logs(ns: Namespace) -> None:
     for _ in range(3):
         values = [round(rng.uniform(0, 60), rng.choice([0, 2])) for _ in range(rng.randint(50, 400))]
         _percentile_matches(percentile, values, [rng.uniform(0, 100) for _ in range(4)])
-    statuses = [rng.choice([200] * 5 + [429, 503, "timeout"]) for _ in range(rng.randint(80, 200))]
+    kinds: list[int | str] = [*([200] * 5), 429, 503, "timeout"]
+    statuses = [rng.choice(kinds) for _ in range(rng.randint(80, 200))]
     statuses += [200]
     _check_summary(latency_summary, statuses, rng)
 

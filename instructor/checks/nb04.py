@@ -124,7 +124,8 @@ class _ReferenceBreaker:
 
     def __init__(self, clock: SimClock, threshold: int, cooldown: float) -> None:
         self.clock, self.threshold, self.cooldown = clock, threshold, cooldown
-        self.failures, self.opened_at, self.probing = 0, None, False
+        self.opened_at: float | None = None
+        self.failures, self.probing = 0, False
 
     @property
     def state(self) -> str:

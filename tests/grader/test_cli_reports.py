@@ -6,6 +6,7 @@ import csv
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ COMMON = ["--source", str(COURSE / "solutions"), "--checks", str(CHECKS), "--che
 
 
 @pytest.fixture(scope="module")
-def cohort(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+def cohort(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("reports")
     summary = out / "summary.md"
     with pytest.MonkeyPatch.context() as mp:
@@ -39,12 +40,12 @@ def cohort(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     return {"code": code, "out": out, "summary": summary}
 
 
-def test_a_cohort_below_fail_under_exits_1(cohort: dict[str, object]) -> None:
+def test_a_cohort_below_fail_under_exits_1(cohort: dict[str, Any]) -> None:
     assert cohort["code"] == 1  # malformed-json scores 1/9
 
 
-def test_cohort_json_holds_each_learner_in_the_fixed_shape(cohort: dict[str, object]) -> None:
-    data = json.loads((cohort["out"] / "grades.json").read_text())  # type: ignore[operator]
+def test_cohort_json_holds_each_learner_in_the_fixed_shape(cohort: dict[str, Any]) -> None:
+    data = json.loads((cohort["out"] / "grades.json").read_text())
     assert data["schema"] == 1
     learners = {s["learner"]: s for s in data["submissions"]}
     partly = learners["partly-solved"]
@@ -56,8 +57,8 @@ def test_cohort_json_holds_each_learner_in_the_fixed_shape(cohort: dict[str, obj
     assert learners["malformed-json"]["notebooks"][0]["error"].startswith("91-fixture.ipynb is not valid JSON")
 
 
-def test_csv_has_a_row_per_learner_and_a_column_per_exercise(cohort: dict[str, object]) -> None:
-    rows = list(csv.reader((cohort["out"] / "grades.csv").read_text().splitlines()))  # type: ignore[operator]
+def test_csv_has_a_row_per_learner_and_a_column_per_exercise(cohort: dict[str, Any]) -> None:
+    rows = list(csv.reader((cohort["out"] / "grades.csv").read_text().splitlines()))
     assert rows[0] == ["learner", "91.1", "91.2", "91.3", "92.1", "score", "max_score", "flags"]
     assert rows[1:] == [
         ["malformed-json", "0", "0", "0", "1", "1", "9", ""],
@@ -65,21 +66,21 @@ def test_csv_has_a_row_per_learner_and_a_column_per_exercise(cohort: dict[str, o
     ]
 
 
-def test_junit_has_a_case_per_exercise_with_failures(cohort: dict[str, object]) -> None:
-    root = ET.parse(cohort["out"] / "junit.xml").getroot()  # type: ignore[operator]
+def test_junit_has_a_case_per_exercise_with_failures(cohort: dict[str, Any]) -> None:
+    root = ET.parse(cohort["out"] / "junit.xml").getroot()
     suites = {s.get("name"): s for s in root}
     partly = suites["partly-solved/91-fixture.ipynb"]
     assert (partly.get("tests"), partly.get("failures")) == ("3", "2")
     assert suites["malformed-json/91-fixture.ipynb"].get("errors") == "1"
 
 
-def test_markdown_feedback_per_learner(cohort: dict[str, object]) -> None:
-    text = (cohort["out"] / "feedback" / "partly-solved.md").read_text()  # type: ignore[operator]
+def test_markdown_feedback_per_learner(cohort: dict[str, Any]) -> None:
+    text = (cohort["out"] / "feedback" / "partly-solved.md").read_text()
     assert "**Score: 5/9**" in text and "| 91.2 Safe parsing | 3/5 | ❌ |" in text
 
 
-def test_the_github_job_summary_is_written(cohort: dict[str, object]) -> None:
-    text = cohort["summary"].read_text()  # type: ignore[attr-defined]
+def test_the_github_job_summary_is_written(cohort: dict[str, Any]) -> None:
+    text = cohort["summary"].read_text()
     assert "| partly-solved | 5 | 9 |" in text
 
 

@@ -13,7 +13,9 @@ from grader.grade.reports import print_submission
 
 
 def _result(status: str, message: str) -> ExerciseResult:
-    check = CheckResult("4.2", "retries", 0, 4, status, message, False, 321)  # type: ignore[arg-type]
+    check = CheckResult(
+        exercise="4.2", name="retries", points=0, max_points=4, status=status, message=message, hidden=False, seed=321
+    )
     return ExerciseResult("4.2", "Retry with backoff", (check,))
 
 

@@ -101,7 +101,7 @@ def test_a_cohort_neighbours_files_are_unchanged_and_graded_fully(cohort: dict[s
     neighbour = cohort["neighbour"]
     assert isinstance(neighbour, Path)
     assert _snapshot(neighbour) == cohort["before"]
-    data = json.loads((cohort["out"] / "grades.json").read_text())  # type: ignore[operator]
+    data = json.loads((cohort["out"] / "grades.json").read_text())
     scores = {s["learner"]: s["score"] for s in data["submissions"]}
     assert scores == {"detached-child": 0, "peer-overwrite": 0, "hostile-output": 0, "neighbour": 9}
 

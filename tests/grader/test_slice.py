@@ -83,7 +83,13 @@ def test_a_story_cell_the_learner_changed_or_added_is_kept() -> None:
     graded, cells, registry = _graded(4)
     story = next(c for c in cells[1:] if not is_solution(c) and "graded" not in c["metadata"].get("weekfour", {}))
     story["source"] += "\n# my note"
-    added = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": "import random"}
+    added: dict[str, Any] = {
+        "cell_type": "code",
+        "metadata": {},
+        "outputs": [],
+        "execution_count": None,
+        "source": "import random",
+    }
     graded["cells"].append(added)
     kept = _slice(graded, registry, 4)
     assert story in kept and added in kept

@@ -61,6 +61,8 @@ def test_it_posts_plain_json_to_chat_completions_through_any_httpx_client() -> N
 
 def test_the_seams_can_be_overridden_by_a_subclass() -> None:
     class Careful(SupportAgent):
+        calls: list[str]
+
         def run_tool(self, call: dict[str, Any]) -> str:
             self.calls.append(call["function"]["name"])
             return super().run_tool(call)
@@ -73,9 +75,9 @@ def test_the_seams_can_be_overridden_by_a_subclass() -> None:
 
     sb = sandbox()
     agent = Careful(sb.client(), world=sb.world, backoffice=sb.backoffice, catalog=sb.catalog)
-    agent.calls = []  # type: ignore[attr-defined]
+    agent.calls = []
     reply = agent.ask("Where is my order A1042?")
-    assert agent.calls == ["get_order"]  # type: ignore[attr-defined]
+    assert agent.calls == ["get_order"]
     assert reply.data["parsed_by"] == "careful" and sb.backoffice.actions == []
 
 

@@ -157,7 +157,7 @@ def test_is_garbled_spots_raw_model_output() -> None:
 
 
 def _results() -> pd.DataFrame:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for version in ("1", "2"):
         for model in (OLD, NEW):
             for i in range(4):

@@ -88,7 +88,7 @@ def test_the_naive_night_fails_customers_only_inside_fault_windows() -> None:
 
 def test_a_handler_that_returns_the_wrong_type_counts_as_a_500() -> None:
     sb = fallbacks.night_sandbox()
-    report = fallbacks.run_night(sb, lambda q: "just a string", n=5)  # type: ignore[arg-type,return-value]
+    report = fallbacks.run_night(sb, lambda q: "just a string", n=5)  # type: ignore[return-value]
     assert (report.frame["status"] == 500).all() and set(report.frame["error"]) == {"TypeError"}
 
 

@@ -73,7 +73,9 @@ class _RecordingExplorer(fallbacks.FaultExplorer):
 
     def __init__(self, report: fallbacks.NightReport, **kwargs: Any) -> None:
         super().__init__(n=10, **kwargs)
-        self.report, self.busy_during, self.replayed = report, [], []
+        self.report = report
+        self.busy_during: list[Any] = []
+        self.replayed: list[Any] = []
 
     def _replay(self, mode: str) -> list[fallbacks.NightReport]:
         self.replayed.append(mode)

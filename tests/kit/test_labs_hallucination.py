@@ -34,7 +34,7 @@ def test_parse_failure_knows_its_kinds() -> None:
     assert str(failure) == "invalid: status: Input should be 'shipped'"
     assert str(ParseFailure("refusal")) == "refusal"
     with pytest.raises(ValueError, match="must be one of"):
-        ParseFailure("exploded")  # type: ignore[arg-type]
+        ParseFailure("exploded")
 
 
 def test_wire_response_has_the_api_shape_and_one_logprob_per_token() -> None:
@@ -107,7 +107,7 @@ def test_run_production_records_exceptions_and_raises_stubs() -> None:
         def ask(self, question: str) -> None:
             raise RuntimeError("provider down")
 
-    run = run_production(lambda sb: Broken(), n=5, seed=1)  # type: ignore[arg-type,return-value]
+    run = run_production(lambda sb: Broken(), n=5, seed=1)  # type: ignore[return-value]
     assert list(run.per_question["error"]) == ["RuntimeError"] * 5
     assert run.summary()["user-facing errors"] == 5
 
@@ -116,7 +116,7 @@ def test_run_production_records_exceptions_and_raises_stubs() -> None:
             raise NotImplementedError("Exercise 1.5: replace this line with your code")
 
     with pytest.raises(NotImplementedError):
-        run_production(lambda sb: Stub(), n=3, seed=1)  # type: ignore[arg-type,return-value]
+        run_production(lambda sb: Stub(), n=3, seed=1)  # type: ignore[return-value]
 
 
 def test_tables_agree_with_the_summary() -> None:

@@ -23,7 +23,13 @@ def ctx(style: str = "v1", now: float = 0.0) -> TurnContext:
 
 
 def converse(
-    model: ScriptedModel, question: str, *, style: str = "v1", steps: int = 8, system: dict | None = SYSTEM, **kw: Any
+    model: ScriptedModel,
+    question: str,
+    *,
+    style: str = "v1",
+    steps: int = 8,
+    system: dict[str, Any] | None = SYSTEM,
+    **kw: Any,
 ) -> tuple[list[ModelTurn], list[dict[str, Any]]]:
     """Run the tool loop by hand, as an agent would, for at most ``steps`` model turns."""
     messages = [*([system] if system else []), {"role": "user", "content": question}]

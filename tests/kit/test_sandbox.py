@@ -24,7 +24,7 @@ def test_one_call_wires_one_clock_one_world_and_the_scenario_knobs() -> None:
     assert sb.scenario.name == "hallucination(0.2) | runaway"
     assert "seed=4" in repr(sb)
     with pytest.raises(TypeError, match="Scenario objects"):
-        sandbox("hallucination")  # type: ignore[arg-type]
+        sandbox("hallucination")
 
 
 def test_model_updates_repoint_the_alias_at_their_time() -> None:
@@ -60,10 +60,10 @@ def test_the_official_sdk_works_against_the_sandbox() -> None:
     completion = client.chat.completions.create(
         model="wf-chat",
         messages=[{"role": "user", "content": "Where is my order A1042?"}],
-        tools=sb.world.tools,  # type: ignore[arg-type]
+        tools=sb.world.tools,
     )
-    call = completion.choices[0].message.tool_calls[0]  # type: ignore[index]
-    assert call.function.name == "get_order" and '"A1042"' in call.function.arguments  # type: ignore[union-attr]
+    call = completion.choices[0].message.tool_calls[0]
+    assert call.function.name == "get_order" and '"A1042"' in call.function.arguments
     assert completion.choices[0].finish_reason == "tool_calls"
 
 
@@ -162,7 +162,7 @@ def test_on_the_wire_the_invented_status_carries_low_token_logprobs() -> None:
     messages += [first["choices"][0]["message"], {"role": "tool", "tool_call_id": call["id"],
                                                    "content": agent.run_tool(call)}]  # fmt: skip
     completion = sb.openai(max_retries=0).chat.completions.create(model="wf-chat", messages=messages, logprobs=True)
-    tokens = completion.choices[0].logprobs.content  # type: ignore[union-attr]
+    tokens = completion.choices[0].logprobs.content
     content = completion.choices[0].message.content or ""
     assert json.loads(content)["confidence"] == 0.97  # what it says about itself
     low = "".join(t.token for t in tokens if t.logprob < -1.0)  # what its logprobs say

@@ -23,7 +23,9 @@ def test_each_factory_sets_its_own_knob() -> None:
     assert scenarios.hallucination(rate=0.4).hallucination_rate == 0.4
     assert scenarios.runaway().loops is True
     assert scenarios.injection(0.7).injection_susceptibility == 0.7
-    assert isinstance(scenarios.slow(p50=3).latency, LatencyProfile)
+    slow = scenarios.slow(p50=3)
+    assert slow.latency == LatencyProfile(ttft=3 - 80 * 0.02, per_output_token=0.02, jitter=0.35)
+    assert slow.latency.ttft + 80 * slow.latency.per_output_token == pytest.approx(3.0)  # a typical answer: p50
     assert scenarios.rate_limited(rpm=10).rpm_limit == 10
     assert scenarios.model_update(at=days(2)).model_updates == (("wf-chat", "wf-chat-2026-06-01", days(2)),)
 
@@ -39,7 +41,7 @@ def test_composition_later_wins_on_conflicts_and_fault_lists_concatenate() -> No
     extra = FaultWindow(0.0, 10.0, "server_error")
     assert scenarios.happy().with_faults(extra).faults == (extra,)
     with pytest.raises(TypeError):
-        scenarios.happy() | 3  # type: ignore[operator]
+        scenarios.happy() | 3
 
 
 def test_the_night_of_faults_starts_at_2am_of_the_first_night_on_the_simulated_clock() -> None:
@@ -58,7 +60,9 @@ def test_the_production_month_has_all_five_failure_modes() -> None:
     month = scenarios.production_month()
     assert month.hallucination_rate > 0 and month.injection_susceptibility > 0  # 1
     assert month.loops  # 2
-    assert month.latency is not None  # 3
+    assert month.latency is not None and month.latency.ttft + 80 * month.latency.per_output_token == pytest.approx(
+        2.5
+    )  # 3: slow, a typical answer takes 2.5 s
     assert {f.kind for f in month.faults} >= {"rate_limit", "overloaded", "timeout", "insufficient_quota"}  # 4
     assert month.model_updates and 0 < month.model_updates[0][2] < days(30)  # 5
     assert max(f.end for f in month.faults) < days(30)

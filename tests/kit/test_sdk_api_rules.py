@@ -131,7 +131,7 @@ def test_n_choices_each_with_its_index_and_usage_summed_as_the_api_does() -> Non
     assert [c.index for c in out.choices] == [0, 1, 2]
     single = provider.openai().chat.completions.create(model="wf-chat", messages=[USER])
     assert out.usage.prompt_tokens == single.usage.prompt_tokens  # the prompt is billed once
-    assert out.usage.completion_tokens == sum(count_tokens(c.message.content) for c in out.choices)
+    assert out.usage.completion_tokens == sum(count_tokens(c.message.content or "") for c in out.choices)
     assert out.usage.completion_tokens == 3 * single.usage.completion_tokens
     assert provider.log[0].completion_tokens == out.usage.completion_tokens
     assert provider.log[0].cost_usd > provider.log[1].cost_usd

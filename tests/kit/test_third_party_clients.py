@@ -139,9 +139,9 @@ def test_litellm_streaming_with_usage(litellm_call: Any) -> None:
 
 
 def test_litellm_maps_the_orphan_tool_result_400_to_its_bad_request_error(litellm_call: Any) -> None:
-    import litellm
+    from litellm.exceptions import BadRequestError
 
-    with pytest.raises(litellm.BadRequestError) as info:
+    with pytest.raises(BadRequestError) as info:
         litellm_call(messages=orphan_tool_result())
     assert "must be a response to a preceeding message with 'tool_calls'" in str(info.value)
     assert info.value.status_code == 400

@@ -172,7 +172,7 @@ class SolutionNotebook:
 
     # with a kernel ----------------------------------------------------------------------------------------------
 
-    def learner(self) -> nbformat.NotebookNode:
+    def learner(self) -> dict[str, Any]:
         """The learner version, built as ``make release`` builds it."""
         return build_notebook(self.read(), BuildContext(self.name, self.number, CheckRegistry(use_env=False)))
 

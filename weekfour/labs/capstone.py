@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import httpx
 
+from weekfour.labs._stats import quantile
 from weekfour.labs.fallbacks import Served
 from weekfour.sandbox import Sandbox, sandbox
 from weekfour.scenarios import CHAT_FAMILY, Scenario, production_month
@@ -376,9 +377,9 @@ class Scorecard:
             spend_usd=float(r["cost_usd"].sum()) if len(r) else 0.0,
             worst_day_usd=float(spend_by_day.max()) if spend_by_day is not None else 0.0,
             days_over_cap=int((spend_by_day > run.day_cap + 1e-9).sum()) if spend_by_day is not None else 0,
-            p50_page_s=_quantile(v["page_s"], 0.5) if n else 0.0,
-            p95_page_s=_quantile(v["page_s"], 0.95) if n else 0.0,
-            p95_answer_s=_quantile(v["answer_s"], 0.95) if n else 0.0,
+            p50_page_s=quantile(v["page_s"], 0.5) if n else 0.0,
+            p95_page_s=quantile(v["page_s"], 0.95) if n else 0.0,
+            p95_answer_s=quantile(v["answer_s"], 0.95) if n else 0.0,
             requests=len(r),
             drift_hits=int(v["drift_hit"].sum()) if n else 0,
         )
@@ -406,10 +407,6 @@ SCORECARD_ROWS: Final[Mapping[str, str]] = {
     "requests": "requests to providers",
     "drift_hits": "customers hit by the model update",
 }
-
-
-def _quantile(values: Any, q: float) -> float:
-    return float(values.quantile(q)) if len(values) else 0.0
 
 
 @dataclass(frozen=True)
@@ -696,7 +693,7 @@ class DayExplorer:
                 "answered right": int(v["correct"].sum()),
                 "requests": len(r),
                 "spend (USD)": round(float(r["cost_usd"].sum()) if len(r) else 0.0, 3),
-                "p95 request path (s)": round(_quantile(v["page_s"], 0.95), 2),
+                "p95 request path (s)": round(quantile(v["page_s"], 0.95), 2) if len(v) else 0.0,
                 "most common error": (v["error"].dropna().mode().iat[0] if v["error"].notna().any() else "-"),
             }
         return pd.DataFrame(columns)
@@ -717,7 +714,8 @@ class DayExplorer:
         return self._widget
 
     def _html(self) -> str:
-        return f"<b>day {self.day}</b>" + self.state().to_html()
+        table: str = self.state().to_html()
+        return f"<b>day {self.day}</b>" + table
 
     def _ipython_display_(self) -> None:
         from IPython.display import display

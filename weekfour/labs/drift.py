@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from weekfour.agent import Reply, SupportAgent
+from weekfour.labs._stats import quantile
 from weekfour.traffic import Question, questions
 from weekfour.world import Backoffice, World
 
@@ -90,7 +91,7 @@ def _expectation(q: Question) -> dict[str, Any]:
         return out
     if q.kind == "policy":
         return {"citations": list(exp["citations"])}
-    kept = {k: exp[k] for k in ("status", "refund") if k in exp}
+    kept: dict[str, Any] = {k: exp[k] for k in ("status", "refund") if k in exp}
     return kept
 
 
@@ -302,18 +303,18 @@ class ProductionRun:
         graded = grade(self.questions, self.replies)
         rows = []
         for (_, g), t, r in zip(graded.iterrows(), self.times, self.replies, strict=True):
-            ok = isinstance(r, Reply)
+            reply = r if isinstance(r, Reply) else None
             rows.append(
                 {
                     "day": int(t // 86_400),
                     "kind": g["kind"],
                     "correct": bool(g["correct"]),
-                    "error": None if ok else type(r).__name__,
-                    "garbled": ok and is_garbled(r.answer),
-                    "escalated": ok and "parse_error" in r.data,
-                    "seconds": r.seconds if ok else None,
-                    "cost": r.cost if ok else 0.0,
-                    "model": r.model if ok else None,
+                    "error": None if reply is not None else type(r).__name__,
+                    "garbled": reply is not None and is_garbled(reply.answer),
+                    "escalated": reply is not None and "parse_error" in reply.data,
+                    "seconds": reply.seconds if reply is not None else None,
+                    "cost": reply.cost if reply is not None else 0.0,
+                    "model": reply.model if reply is not None else None,
                 }
             )
         return pd.DataFrame(rows)
@@ -350,18 +351,9 @@ def production_numbers(run: ProductionRun) -> dict[str, Any]:
         "escalated to a person": int(answered["escalated"].sum()),
         "refunds owed, not paid (USD)": _refunds_owed(run),
         "p50 seconds": round(statistics.median(seconds), 2) if seconds else None,
-        "p95 seconds": round(_percentile(seconds, 0.95), 2) if seconds else None,
+        "p95 seconds": round(quantile(seconds, 0.95), 2) if seconds else None,
         "spend (USD)": round(float(df["cost"].sum()), 4),
     }
-
-
-def _percentile(sorted_values: Sequence[float], q: float) -> float:
-    if len(sorted_values) == 1:
-        return sorted_values[0]
-    pos = q * (len(sorted_values) - 1)
-    lo = int(pos)
-    hi = min(lo + 1, len(sorted_values) - 1)
-    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (pos - lo)
 
 
 def compare_runs(**runs: ProductionRun) -> pd.DataFrame:

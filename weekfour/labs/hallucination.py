@@ -16,12 +16,12 @@ message), and ``wire_response`` builds a Chat Completions body by hand for the c
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from weekfour.agent import Reply, SupportAgent
+from weekfour.labs._stats import quantile
 from weekfour.sandbox import Sandbox, sandbox
 from weekfour.scenarios import Scenario, hallucination
 from weekfour.tokens import split_tokens
@@ -195,8 +195,8 @@ class ProductionRun:
                 "$ wrongly refunded": round(float(q["wrong_refund_usd"].sum()), 2),
                 "escalated to a person": int(q["escalated"].sum()),
                 "user-facing errors": int(q["error"].notna().sum()),
-                "p50 seconds": round(_percentile(seconds, 50), 2),
-                "p95 seconds": round(_percentile(seconds, 95), 2),
+                "p50 seconds": round(quantile(seconds, 0.50), 2) if len(seconds) else 0.0,
+                "p95 seconds": round(quantile(seconds, 0.95), 2) if len(seconds) else 0.0,
                 "model requests": int(q["requests"].sum()),
                 "tokens": int(q["tokens"].sum()),
                 "spend $": round(float(q["cost"].sum()), 4),
@@ -204,15 +204,6 @@ class ProductionRun:
             name=self.label,
             dtype=object,
         )
-
-
-def _percentile(values: Sequence[float] | Any, p: float) -> float:
-    data = sorted(float(v) for v in values)
-    if not data:
-        return 0.0
-    k = (len(data) - 1) * p / 100.0
-    lo, hi = math.floor(k), math.ceil(k)
-    return data[lo] + (data[hi] - data[lo]) * (k - lo)
 
 
 def run_production(
@@ -322,7 +313,9 @@ def plot_damage(*runs: ProductionRun, ax: Axes | None = None) -> Axes:
     ax.set_ylabel("wrong answers passed on")
     ax.set_title("What reached the backoffice as fact, and was wrong")
     ax.legend(frameon=False)
-    ax.figure.tight_layout()
+    figure = ax.get_figure(root=True)
+    if figure is not None:
+        figure.tight_layout()
     return ax
 
 

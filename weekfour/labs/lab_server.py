@@ -54,8 +54,17 @@ def settle_metadata(metadata: dict[str, Any]) -> bool:
 class SteadyContentsManager(AsyncLargeFileManager):
     """The default contents manager, with each notebook's kernel metadata settled before JupyterLab sees it."""
 
-    async def get(self, path: str, content: bool = True, type: str | None = None, **kwargs: Any) -> dict[str, Any]:
-        model: dict[str, Any] = await super().get(path, content=content, type=type, **kwargs)
+    async def get(
+        self,
+        path: str,
+        content: bool = True,
+        type: str | None = None,
+        format: str | None = None,
+        require_hash: bool = False,
+    ) -> dict[str, Any]:
+        model: dict[str, Any] = await super().get(
+            path, content=content, type=type, format=format, require_hash=require_hash
+        )
         notebook = model.get("content") if model.get("type") == "notebook" else None
         if notebook is not None and isinstance(notebook.get("metadata"), dict):
             settle_metadata(notebook["metadata"])

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from weekfour.clock import SimClock
+from weekfour.labs._stats import quantile
 from weekfour.scenarios import Scenario, slow
 from weekfour.types import FaultWindow
 
@@ -125,18 +126,14 @@ class Simulation:
         minutes = max(self.duration / 60.0, 1e-9)
         return {
             "page loads": float(len(pages)),
-            "page p50 (s)": _q(pages["page_s"], 0.50),
-            "page p95 (s)": _q(pages["page_s"], 0.95),
-            "page p99 (s)": _q(pages["page_s"], 0.99),
-            "answer p50 (s)": _q(answered, 0.50),
-            "answer p95 (s)": _q(answered, 0.95),
+            "page p50 (s)": quantile(pages["page_s"], 0.50),
+            "page p95 (s)": quantile(pages["page_s"], 0.95),
+            "page p99 (s)": quantile(pages["page_s"], 0.99),
+            "answer p50 (s)": quantile(answered, 0.50),
+            "answer p95 (s)": quantile(answered, 0.95),
             "user-facing errors": float(((pages["status"] >= 500) | pages["answer_s"].isna()).sum()),
             "answers per minute": float(len(answered)) / minutes,
         }
-
-
-def _q(values: pd.Series, q: float) -> float:
-    return float(values.quantile(q)) if len(values) else math.nan
 
 
 def slow_shop(*, p50: float = 4.0, outage: tuple[float, float] | None = (60.0, 100.0)) -> Scenario:
@@ -303,9 +300,9 @@ def latency_table(series: Mapping[str, Sequence[float] | pd.Series]) -> pd.DataF
         s = pd.Series(list(values), dtype=float).dropna()
         rows[name] = {
             "n": len(s),
-            "p50 (s)": _q(s, 0.50),
-            "p95 (s)": _q(s, 0.95),
-            "p99 (s)": _q(s, 0.99),
+            "p50 (s)": quantile(s, 0.50),
+            "p95 (s)": quantile(s, 0.95),
+            "p99 (s)": quantile(s, 0.99),
             "max (s)": float(s.max()) if len(s) else math.nan,
         }
     return pd.DataFrame.from_dict(rows, orient="index").round(2)
@@ -355,9 +352,10 @@ def concurrency_explorer(
     slider = widgets.SelectionSlider(options=list(limits), value=initial, description=label)
     out = widgets.Output()
     box = widgets.VBox([slider, out])
-    box.result = {}  # type: ignore[attr-defined]
+    box.result = {}
 
     def show(limit: int) -> None:
+        text: str | None
         try:
             numbers = dict(run(limit))
         except NotImplementedError:
@@ -365,7 +363,7 @@ def concurrency_explorer(
             text = "Finish the exercise this widget runs on, run its cell, then move the slider."
         else:
             text = None
-        box.result = numbers  # type: ignore[attr-defined]
+        box.result = numbers
         out.clear_output()
         with out:
             from IPython.display import display

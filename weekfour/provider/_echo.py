@@ -91,7 +91,7 @@ def fill_schema(schema: dict[str, Any], text: str, defs: dict[str, Any] | None =
         order = [*required, *(name for name in props if name not in required)]
         return {name: fill_schema(props[name], text, defs) for name in order}
     if kind == "array":
-        items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
+        items: dict[str, Any] = schema["items"] if isinstance(schema.get("items"), dict) else {}
         count = max(1, int(schema.get("minItems", 1)))
         if isinstance(schema.get("maxItems"), int):
             count = min(count, schema["maxItems"])

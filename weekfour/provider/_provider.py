@@ -23,7 +23,7 @@ import json
 import random
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import httpx
 import respx
@@ -44,14 +44,15 @@ from weekfour.provider._errors import (
 )
 from weekfour.provider._limits import RateLimiter, retry_headers
 from weekfour.provider._log import LogEntry, RequestLog
-from weekfour.provider._render import completion_body, shape_turn, sse_chunks
+from weekfour.provider._render import Shaped, completion_body, shape_turn, sse_chunks
 from weekfour.provider._sse import ClockedStream
 from weekfour.provider._wire import choices_wanted, parse_chat_request
 from weekfour.tokens import count_message_tokens
 from weekfour.types import ChatModel, FaultWindow, LatencyProfile, ModelSpec, TurnContext
 
 if TYPE_CHECKING:
-    import openai
+    # By name: inside the classes below, ``openai`` is the method that builds the SDK client, not the module.
+    from openai import AsyncOpenAI, OpenAI
 
 __all__ = ["BASE_URL", "MockProvider"]
 
@@ -72,6 +73,19 @@ _IN_ASYNC: contextvars.ContextVar[bool] = contextvars.ContextVar("weekfour_provi
 
 def _b62(rng: random.Random, width: int) -> str:
     return "".join(rng.choices(_B62, k=width))
+
+
+class _AnswerFields(TypedDict):
+    """What a JSON answer and its streamed form share (the keyword arguments of both renderers)."""
+
+    completion_id: str
+    created: int
+    snapshot: str
+    fingerprint: str
+    shaped: Shaped | list[Shaped]
+    prompt_tokens: int
+    logprobs: bool
+    top_logprobs: int
 
 
 @dataclass(slots=True)
@@ -208,7 +222,7 @@ class MockProvider:
         """An ``httpx.AsyncClient`` on the provider (waits run on the virtual loop inside ``clock.run``)."""
         return httpx.AsyncClient(**self._client_kwargs(self.async_transport(), kwargs))
 
-    def openai(self, **kwargs: Any) -> openai.OpenAI:
+    def openai(self, **kwargs: Any) -> OpenAI:
         """The official SDK's client, wired to the provider. Its retry waits go through the simulated clock.
 
         Defaults: ``api_key`` and ``base_url`` of the provider, ``max_retries=2`` (the SDK's own), ``http_client``
@@ -223,7 +237,7 @@ class MockProvider:
             kwargs["http_client"] = self.client()
         return SimOpenAI(sim_clock=self.clock, sim_seed=self.seed, **kwargs)
 
-    def async_openai(self, **kwargs: Any) -> openai.AsyncOpenAI:
+    def async_openai(self, **kwargs: Any) -> AsyncOpenAI:
         """The SDK's async client, wired to the provider; retry waits go through the simulated clock."""
         from weekfour.provider._sdk import SimAsyncOpenAI
 
@@ -243,7 +257,7 @@ class MockProvider:
     def _process(self, request: httpx.Request) -> _Outcome:
         now = self.clock.now()
         self._n += 1
-        wanted = {"authorization": None, "x-stainless-retry-count": None, TAGS_HEADER: None}
+        wanted: dict[str, str | None] = {"authorization": None, "x-stainless-retry-count": None, TAGS_HEADER: None}
         for key, value in request.headers.multi_items():  # one pass: httpx header lookups are linear scans
             if key in wanted:
                 wanted[key] = value
@@ -363,7 +377,7 @@ class MockProvider:
         ttft = self.latency.ttft * m
         per_token = self.latency.per_output_token * m
         read_timeout = _read_timeout(request)
-        common = {
+        common: _AnswerFields = {
             "completion_id": "chatcmpl-" + _b62(self._rng, 29),
             "created": int(self.clock.time()),
             "snapshot": spec.id,

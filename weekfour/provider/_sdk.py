@@ -13,6 +13,7 @@ import random
 from typing import Any
 
 import httpx
+import httpx2  # the SDK's own transport types; with an httpx client (ours) it hands back httpx responses
 import openai
 from openai._constants import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER_DELAY, MAX_RETRY_DELAY
 
@@ -39,7 +40,7 @@ class SimOpenAI(openai.OpenAI):
         self._sim_rng = random.Random(f"sdk-retry:{sim_seed}")
 
     def _sleep_for_retry(
-        self, *, retries_taken: int, max_retries: int, options: Any, response: httpx.Response | None
+        self, *, retries_taken: int, max_retries: int, options: Any, response: httpx.Response | httpx2.Response | None
     ) -> None:
         self.sim_clock.sleep(_retry_wait(self, retries_taken, response, self._sim_rng))
 
@@ -53,6 +54,6 @@ class SimAsyncOpenAI(openai.AsyncOpenAI):
         self._sim_rng = random.Random(f"sdk-retry:{sim_seed}")
 
     async def _sleep_for_retry(
-        self, *, retries_taken: int, max_retries: int, options: Any, response: httpx.Response | None
+        self, *, retries_taken: int, max_retries: int, options: Any, response: httpx.Response | httpx2.Response | None
     ) -> None:
         await self.sim_clock.asleep(_retry_wait(self, retries_taken, response, self._sim_rng))

@@ -7,7 +7,7 @@ told so the way the real API tells it.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeGuard
 
 from weekfour.provider._errors import ApiError
 from weekfour.types import ChatRequest
@@ -101,7 +101,7 @@ def _missing(param: str) -> ApiError:
     return ApiError(400, f"Missing required parameter: '{param}'.", param=param, code="missing_required_parameter")
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

@@ -1,5 +1,5 @@
 # Exercise 3.2 — no try/except around the work: one 503 kills the worker and the job stays "running" forever.
-# expect: run_one raised RuntimeError
+# expect: got:      RuntimeError
 # rule: 3.2/failed-with-error
 
 

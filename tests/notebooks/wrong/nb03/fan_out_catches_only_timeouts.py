@@ -1,5 +1,5 @@
 # Exercise 3.4 — catches TimeoutError only: one order that does not exist aborts the whole night's backlog.
-# expect: fan_out raised ValueError
+# expect: got:      ValueError
 # rule: 3.4/errors-in-slot
 
 import asyncio

@@ -1,5 +1,5 @@
 # Exercise 3.4 — one timeout around the whole gather: one slow call throws away every answer.
-# expect: fan_out raised TimeoutError
+# expect: got:      TimeoutError
 # rule: 3.4/timeout-per-call
 
 import asyncio

@@ -1,5 +1,5 @@
 # Exercise 3.3 — indexes choices[0] of every chunk: the first chunk behind Azure (choices: []) raises IndexError.
-# expect: stream_reply raised IndexError
+# expect: got:      IndexError
 # rule: 3.3/no-choices-chunk
 
 import json
