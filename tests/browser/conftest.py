@@ -16,6 +16,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,15 +34,21 @@ VIEWPORT = {"width": 1400, "height": 2400}  # the notebook scrolls inside Lab: a
 
 
 def make_lab_args() -> list[str]:
-    """The arguments ``make lab LAB_ARGS=--no-browser`` gives ``jupyter lab`` (read from a dry run of the Makefile)."""
-    dry = subprocess.run(
-        ["make", "--no-print-directory", "-n", "lab", "LAB_ARGS=--no-browser", "STAMP=Makefile"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    """The arguments ``make lab LAB_ARGS=--no-browser`` gives ``jupyter lab`` (read from a dry run of the Makefile).
+
+    The set-up stamp is a fresh file of its own: never ``STAMP=Makefile`` — make remakes an out-of-date makefile even
+    under ``-n``, and that recipe is the lab install, which would take the test packages out of the running venv."""
+    with tempfile.TemporaryDirectory() as tmp:
+        stamp = Path(tmp) / "stamp"
+        stamp.touch()  # newer than pyproject.toml and the lock: the set-up counts as done
+        dry = subprocess.run(
+            ["make", "--no-print-directory", "-n", "lab", "LAB_ARGS=--no-browser", f"STAMP={stamp}"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
     words = shlex.split(dry.stdout.replace("\\\n", " "))
     start = next(i for i, w in enumerate(words) if w.endswith("/jupyter") and words[i + 1] == "lab")
     return words[start + 2 :]
