@@ -21,7 +21,7 @@ from weekfour.clock import SimClock
 from weekfour.labs.fallbacks import CircuitOpen, ScriptedSend, Served, failure, run_traffic
 from weekfour.sandbox import BACKUP_MODELS, sandbox
 from weekfour.scenarios import CHAT_FAMILY, Scenario
-from weekfour.types import FaultWindow
+from weekfour.types import FaultKind, FaultWindow
 
 RULES = {
     # 4.1 classify failures
@@ -517,7 +517,8 @@ def gives_up_at_once_on_permanent_failures(ns: Namespace) -> None:
                 got=f"{len(send.calls)} calls",
                 hint="Ask is_retryable before you wait.",
             )
-        expected = failure(kind).status_code  # type: ignore[union-attr]
+        answer = failure(kind)  # a permanent failure is an HTTP answer, never a transport error
+        expected = answer.status_code if isinstance(answer, httpx.Response) else None
         if _status(result) != expected:
             raise CheckFailed(
                 "When it gives up on an error response, call_with_retries should return that response so the caller "
@@ -952,8 +953,9 @@ def _outage_run(ns: Namespace) -> tuple[Any, float, float]:
     rng = random.Random(f"nb04-outage-{ns.seed}")
     start = round(rng.uniform(1.0, 20.0), 2) * 3600.0
     length = rng.randint(20, 35) * 60.0
-    kind = rng.choice(["overloaded", "server_error", "connection_error"])
-    outage = FaultWindow(start, start + length, kind, models=CHAT_FAMILY)  # type: ignore[arg-type]
+    kinds: list[FaultKind] = ["overloaded", "server_error", "connection_error"]
+    kind = rng.choice(kinds)
+    outage = FaultWindow(start, start + length, kind, models=CHAT_FAMILY)
     sb = sandbox(Scenario(name=f"{kind} outage", faults=(outage,)), seed=rng.randrange(1000))
     before, after = start - 600.0, start + length + 900.0
     sb.clock.advance_to(before)

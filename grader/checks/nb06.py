@@ -35,7 +35,7 @@ from weekfour.labs.capstone import (
 )
 from weekfour.sandbox import Sandbox
 from weekfour.scenarios import CHAT_FAMILY, Scenario, hallucination, model_update, runaway, slow
-from weekfour.types import FaultWindow
+from weekfour.types import FaultKind, FaultWindow
 
 Check = Callable[[Namespace], None]
 
@@ -175,8 +175,8 @@ def _deploy(ns: Namespace, sb: Sandbox, **kwargs: Any) -> Deployment:
     return deployment
 
 
-def _outage(start: float, end: float, kind: str = "overloaded") -> FaultWindow:
-    return FaultWindow(start, end, kind, models=CHAT_FAMILY)  # type: ignore[arg-type]
+def _outage(start: float, end: float, kind: FaultKind = "overloaded") -> FaultWindow:
+    return FaultWindow(start, end, kind, models=CHAT_FAMILY)
 
 
 def _drill(ns: Namespace, scenario: Scenario, visits_of: Callable[[Sandbox], list[Visit]], **kw: Any) -> MonthRun:

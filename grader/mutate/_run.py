@@ -10,6 +10,7 @@ rule is exercised. The solution itself must pass on every seed first, or the run
 from __future__ import annotations
 
 import ast
+import functools
 import multiprocessing
 import os
 import random
@@ -255,7 +256,7 @@ def score_exercise(
     to_run: list[tuple[int, Callable[[], tuple[Status, str]]]] = [(-1, lambda: _baseline(solved, specs, seeds))]
     for index, mutant in enumerate(mutants):
         if equivalents.reason(mutant) is None:
-            to_run.append((index, lambda m=mutant: _run_mutant(solved, m, specs, seeds)))  # type: ignore[misc]
+            to_run.append((index, functools.partial(_run_mutant, solved, mutant, specs, seeds)))
     verdicts = _in_children(to_run, parallel=parallel, timeout=timeout)
     baseline = verdicts.pop(-1)
     if baseline[0] != "survived":

@@ -25,7 +25,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeGuard
 
 import httpx
 
@@ -137,6 +137,11 @@ _FAULTS: Final[frozenset[str]] = frozenset(
 )
 
 
+def _is_fault(kind: str) -> TypeGuard[FaultKind]:
+    """A kind the provider injects as a fault window (the others are answers of their own)."""
+    return kind in _FAULTS
+
+
 def failure(
     kind: str, *, retry_after: float | None = None, read_timeout: float = 10.0, seed: int = 0
 ) -> httpx.Response | httpx.TransportError:
@@ -149,9 +154,8 @@ def failure(
     if kind not in FAILURE_KINDS:
         raise ValueError(f"unknown failure kind {kind!r}; choose one of {list(FAILURE_KINDS)}")
     faults: list[FaultWindow] = []
-    if kind in _FAULTS:
-        fault_kind: FaultKind = kind  # type: ignore[assignment]
-        faults.append(FaultWindow(0.0, math.inf, fault_kind, retry_after=retry_after))
+    if _is_fault(kind):
+        faults.append(FaultWindow(0.0, math.inf, kind, retry_after=retry_after))
     tpm = 1_000 if kind == "request_too_large" else None
     provider = MockProvider(EchoModel(), clock=SimClock(), faults=faults, seed=seed, tpm_limit=tpm)
     body: dict[str, Any] = {"model": "wf-chat", "messages": [{"role": "user", "content": "Where is my order A1042?"}]}
