@@ -18,9 +18,10 @@ from grader.checks import CheckFailed, Namespace, exercise
 from grader.checks._helpers import must_not_raise
 from weekfour.agent import Reply
 from weekfour.clock import SimClock
-from weekfour.labs.fallbacks import CircuitOpen, ScriptedSend, Served, failure, run_traffic
+from weekfour.labs.fallbacks import ScriptedSend, failure, run_traffic
 from weekfour.sandbox import BACKUP_MODELS, sandbox
 from weekfour.scenarios import CHAT_FAMILY, Scenario
+from weekfour.serving import CircuitOpen, Served
 from weekfour.types import FaultKind, FaultWindow
 
 RULES = {

@@ -9,9 +9,9 @@ import pytest
 
 from weekfour.agent import Reply
 from weekfour.labs import capstone as cap
-from weekfour.labs.fallbacks import Served
 from weekfour.sandbox import sandbox
 from weekfour.scenarios import Scenario
+from weekfour.serving import Served
 from weekfour.traffic import Question
 
 HOUR = 3600.0

@@ -9,7 +9,7 @@ import pytest
 
 from weekfour.agent import Reply
 from weekfour.labs import fallbacks
-from weekfour.labs.fallbacks import Served
+from weekfour.serving import Served
 from weekfour.types import FaultWindow
 
 

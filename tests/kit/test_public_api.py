@@ -30,7 +30,8 @@ CURATED = {
 
 # Every module of the kit a notebook imports from (the labs each have their own tests of what they do).
 MODULES = [
-    "agent", "catalog", "clock", "model", "provider", "sandbox", "scenarios", "tokens", "traffic", "types", "world",
+    "agent", "catalog", "clock", "model", "provider", "sandbox", "scenarios", "serving", "tokens", "traffic", "types",
+    "world",
     "labs.capstone", "labs.drift", "labs.fallbacks", "labs.hallucination", "labs.latency", "labs.spend",
 ]  # fmt: skip
 
@@ -87,3 +88,14 @@ def test_each_module_exports_exactly_what_it_defines(module: str) -> None:
         and obj.__module__ == mod.__name__
     }
     assert defined_here <= exported, f"weekfour.{module} defines but does not export {sorted(defined_here - exported)}"
+
+
+def test_served_and_circuit_open_are_one_class_whichever_lab_a_notebook_imports_them_from() -> None:
+    from weekfour import serving
+    from weekfour.labs import capstone, fallbacks
+
+    assert fallbacks.Served is capstone.Served is serving.Served
+    assert fallbacks.CircuitOpen is capstone.CircuitOpen is serving.CircuitOpen
+    page = fallbacks.Served("Your order shipped.", "backup")
+    assert isinstance(page, capstone.Served) and (page.status, page.reply) == (200, None)
+    assert repr(page) == "Served(rung='backup', status=200, answer='Your order shipped.', reply=None)"

@@ -41,9 +41,9 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 import httpx
 
 from weekfour.labs._stats import quantile
-from weekfour.labs.fallbacks import Served
 from weekfour.sandbox import Sandbox, sandbox
 from weekfour.scenarios import CHAT_FAMILY, Scenario, production_month
+from weekfour.serving import CircuitOpen, Served
 from weekfour.traffic import DEFAULT_MIX, Question, is_correct, long_paste, questions
 from weekfour.types import FaultWindow
 from weekfour.world import Action, Backoffice
@@ -63,6 +63,7 @@ __all__ = [
     "SCORECARD_ROWS",
     "WORKER_TIMEOUT_S",
     "SLO",
+    "CircuitOpen",
     "DayExplorer",
     "Deployment",
     "Handler",

@@ -29,11 +29,12 @@ from typing import TYPE_CHECKING, Any, Final, TypeGuard
 
 import httpx
 
-from weekfour.agent import Reply, SupportAgent
+from weekfour.agent import SupportAgent
 from weekfour.clock import SimClock
 from weekfour.provider import EchoModel, MockProvider
 from weekfour.sandbox import BACKUP_MODELS, Sandbox, sandbox
 from weekfour.scenarios import CHAT_FAMILY, TWO_AM, Scenario, night_of_faults
+from weekfour.serving import CircuitOpen, Handler, Served
 from weekfour.traffic import Question, arrivals, is_correct, questions
 from weekfour.types import FaultKind, FaultWindow
 
@@ -75,7 +76,6 @@ NIGHT_END: Final = TWO_AM + 4.0 * HOUR  # 06:00, after the quota window closed
 NIGHT_MIX: Final = {"status": 50, "refund": 20, "policy": 20, "missing_order": 8, "long_paste": 2}
 RUNGS: Final = ("primary", "backup", "cache", "degraded")
 ERROR_RUNG: Final = "error"  # the handler raised: the customer saw a 500
-_ANSWER_CUT: Final = 72  # characters of the answer a Served repr shows
 _LABELS: Final = {
     "rate_limit": "429 storm",
     "overloaded": "503 outage",
@@ -86,34 +86,8 @@ _LABELS: Final = {
 }
 
 
-# --- vocabulary the exercises share ------------------------------------------------------------------------------
-
-
-@dataclass(repr=False)
-class Served:
-    """What a page handler returns to the customer.
-
-    ``rung`` names who answered: ``"primary"``, ``"backup"``, ``"cache"`` or ``"degraded"``; ``reply`` is the agent's
-    reply behind the answer (None in degraded mode); ``status`` is the HTTP status of the page (200 unless you mean
-    to fail the page). Its repr is one line (the answer cut short, the reply summed up); the fields hold it all.
-    """
-
-    answer: str
-    rung: str
-    reply: Reply | None = None
-    status: int = 200
-
-    def __repr__(self) -> str:
-        answer = self.answer if len(self.answer) <= _ANSWER_CUT else self.answer[: _ANSWER_CUT - 1] + "…"
-        reply = "None" if self.reply is None else f"<{self.reply.steps} model calls, ${self.reply.cost:.4f}>"
-        return f"Served(rung={self.rung!r}, status={self.status}, answer={answer!r}, reply={reply})"
-
-
-Handler = Callable[[str], Served]
-
-
-class CircuitOpen(Exception):
-    """A circuit breaker refused the call: the provider behind it is considered down. Move on to the next rung."""
+# Served, Handler and CircuitOpen, the vocabulary the exercises share, live in weekfour.serving (the capstone and its
+# checks use them too); notebook 04 imports them from here, with the rest of its lab.
 
 
 # --- real failures, on demand ------------------------------------------------------------------------------------
