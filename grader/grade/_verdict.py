@@ -5,8 +5,9 @@ points, because anything inside the learner's kernel can forge a result. :mod:`g
 again, in a fresh process per notebook, where learner code cannot reach the checks or the channel. An exercise earns
 its points only when both runs say each check passed (see :mod:`grader.grade._submission`).
 
-A notebook whose verdict child dies (``os._exit``, a crash, the memory cap) is run again without the cell that was
-running — as the kernel run does — at most :data:`MAX_RESTARTS` times. Lines on the channel that do not carry the
+A notebook whose verdict child dies (``os._exit``, a crash, the memory cap) — or stays silent past a cell's timeout,
+when learner code silenced the child's own alarm: the zygote then stops it — is run again without the cell that was
+running, as the kernel run does, at most :data:`MAX_RESTARTS` times. Lines on the channel that do not carry the
 notebook's key are counted as forged and dropped.
 """
 
@@ -32,6 +33,7 @@ __all__ = ["MAX_RESTARTS", "Verdict", "VerdictProcess"]
 
 MAX_RESTARTS: Final = 5
 _STARTUP: Final = 60.0
+_STALL_GRACE: Final = 5.0  # seconds past the cell timeout before a silent child is stopped
 
 
 @dataclass(slots=True)
@@ -73,20 +75,30 @@ class VerdictProcess:
         self._started = time.monotonic()
 
     def _lines(self, deadline: float) -> list[bytes] | None:
-        """The next complete lines from the channel, [] on a quiet poll, None at end of file or past ``deadline``."""
+        """The complete lines the channel holds, [] after a quiet half second, None at end of file or past
+        ``deadline``."""
         while b"\n" not in self._buffer:
             left = deadline - time.monotonic()
             if left <= 0:
                 return None
             ready, _, _ = select.select([self._read_fd], [], [], min(left, 0.5))
             if not ready:
-                continue
+                return []
             chunk = os.read(self._read_fd, 65536)
             if not chunk:
                 return None
             self._buffer += chunk
         *lines, self._buffer = self._buffer.split(b"\n")
         return lines
+
+    def _send(self, line: str) -> bool:
+        try:
+            assert self._proc.stdin is not None
+            self._proc.stdin.write((line + "\n").encode())
+            self._proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            return False
+        return True
 
     def run(self, notebook: dict[str, Any], number: int, *, seed: int, timeout: float, private: list[Path]) -> Verdict:
         """Decide ``notebook`` (a graded copy, as JSON data) of notebook number ``number``."""
@@ -106,14 +118,10 @@ class VerdictProcess:
                 "scratch": str(self._scratch),
                 "private": [str(p) for p in private],
             }
-            try:
-                assert self._proc.stdin is not None
-                self._proc.stdin.write((json.dumps(plan) + "\n").encode())
-                self._proc.stdin.flush()
-            except (BrokenPipeError, OSError):
+            if not self._send(json.dumps(plan)):
                 verdict.error = "the verdict process is not running"
                 return verdict
-            done, last_cell, exited = self._read_one(verdict, key, time.monotonic() + budget)
+            done, last_cell, exited = self._read_one(verdict, key, time.monotonic() + budget, timeout)
             if done or not exited:
                 if not done:
                     verdict.error = "the verdict process did not finish this notebook in time"
@@ -124,13 +132,19 @@ class VerdictProcess:
             skip.add(last_cell)
             verdict.restarts += 1
 
-    def _read_one(self, verdict: Verdict, key: bytes, deadline: float) -> tuple[bool, int | None, bool]:
-        """Read one child's messages: (finished, the last cell it started, it exited)."""
+    def _read_one(self, verdict: Verdict, key: bytes, deadline: float, timeout: float) -> tuple[bool, int | None, bool]:
+        """Read one child's messages: (finished, the last cell it started, it exited). A cell silent for longer than
+        its timeout and a grace (learner code can silence the alarm) gets the child stopped, as a death."""
         done, last_cell = False, None
+        heard, stopped, ready = time.monotonic(), False, False  # the silence that counts starts once the child is ready
         while True:
             lines = self._lines(deadline)
             if lines is None:
                 return done, last_cell, False
+            if lines:
+                heard = time.monotonic()
+            elif ready and not stopped and time.monotonic() - heard > timeout + _STALL_GRACE:
+                stopped = self._send("kill")
             for raw in lines:
                 mac, _, body = raw.decode("utf-8", "replace").partition(" ")
                 expected = hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
@@ -143,6 +157,7 @@ class VerdictProcess:
                     verdict.forged += 1
                     continue
                 kind = message.get("t")
+                ready = True
                 if kind == "cell":
                     last_cell = message.get("i")
                 elif kind == "check":

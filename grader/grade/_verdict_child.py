@@ -33,6 +33,7 @@ import hmac
 import io
 import json
 import os
+import select
 import signal
 import sys
 import traceback
@@ -44,6 +45,7 @@ __all__ = ["main"]
 
 _CO_COROUTINE: Final = 0x80
 _NOTEBOOKS: Final = 7  # notebooks 00-06
+_MAX_FILE: Final = 64 * 1024 * 1024
 _PRELOAD: Final = (
     "numpy",
     "pandas",
@@ -176,7 +178,7 @@ def _run_notebook(plan: dict[str, Any], fd: int) -> None:
     from IPython.core.inputtransformer2 import TransformerManager
     from IPython.display import display
 
-    from grader._registry import CheckRegistry
+    from grader import _kernel
     from grader._runner import run_check
     from grader.grade._guard import CELL_PREFIX, install
 
@@ -195,7 +197,7 @@ def _run_notebook(plan: dict[str, Any], fd: int) -> None:
     seed = int(plan["seed"])
     timeout = float(plan["timeout"])
     skip = set(plan.get("skip", []))
-    registry = CheckRegistry()
+    registry = _kernel._get_registry()  # warmed in the zygote: the checks were imported before any learner code
     exercises = registry.exercises(int(plan["number"]))
     # Copies: the check specs the kit's registry holds are shared objects, and a frozen dataclass still yields to
     # object.__setattr__ (no audit event); these copies exist only in this function's frame.
@@ -213,7 +215,7 @@ def _run_notebook(plan: dict[str, Any], fd: int) -> None:
     def report(event: str, detail: str, cell: int | None, line: int | None) -> None:
         send({"t": "refused", "event": event, "detail": detail, "cell": cell, "line": line})
 
-    _warm_registry()
+    _warm_registry()  # already warm from the zygote; a notebook number it did not know is loaded here, still before
     guard = install(
         learner_globals=ns, scratch=Path(plan["scratch"]), private=map(Path, plan["private"]), report=report
     )
@@ -298,9 +300,61 @@ def _run_cell(
         setitimer(signal.ITIMER_REAL, 0)
 
 
+class _Lines:
+    """Lines from a file descriptor, read with ``os.read`` so that ``select`` sees what is still unread."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.buffer = b""
+        self.closed = False
+
+    def next(self, timeout: float | None) -> str | None:
+        """The next line; None when none came within ``timeout`` seconds or the other end closed."""
+        while b"\n" not in self.buffer:
+            if self.closed:
+                return None
+            ready, _, _ = select.select([self.fd], [], [], timeout)
+            if not ready:
+                return None
+            chunk = os.read(self.fd, 1 << 20)
+            if not chunk:
+                self.closed = True
+                continue
+            self.buffer += chunk
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        return line.decode("utf-8", "replace")
+
+
+def _child(plan: dict[str, Any], fd: int) -> None:
+    """The forked child: learner output goes nowhere (the kernel run shows it), then the notebook runs."""
+    code = 0
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 0)
+        os.dup2(devnull, 1)
+        _limit_files()
+        _run_notebook(plan, fd)
+    except BaseException:  # noqa: BLE001 - report and leave; nothing may escape the child
+        traceback.print_exc()  # into the verdict log (at most _MAX_FILE bytes), for whoever maintains the grader
+        code = 3
+    finally:
+        os._exit(code)
+
+
+def _limit_files() -> None:
+    """No file the child writes grows past _MAX_FILE (a flood fails its write, it does not fill the disk)."""
+    with contextlib.suppress(ImportError, ValueError, OSError):
+        import resource
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (_MAX_FILE, _MAX_FILE))
+
+
 def _serve(fd: int) -> int:
-    """The zygote: one forked child per line on stdin, its exit reported on the channel."""
-    for line in sys.stdin:
+    """The zygote: one forked child per plan line on stdin, its exit reported on the channel. A ``kill`` line while
+    a child runs stops it (the grader sends one when a cell outlives its timeout despite the alarm)."""
+    lines = _Lines(0)
+    while (line := lines.next(None)) is not None:
         try:
             plan = json.loads(line)
         except ValueError:
@@ -308,17 +362,14 @@ def _serve(fd: int) -> int:
         key = bytes.fromhex(plan["key"])
         pid = os.fork()
         if pid == 0:
-            code = 0
-            try:
-                sys.stdin.close()
-                _run_notebook(plan, fd)
-            except BaseException:  # noqa: BLE001 - report and leave; nothing may escape the child
-                traceback.print_exc()  # into the verdict log, for whoever maintains the grader
-                code = 3
-            finally:
-                sys.stdout.flush()
-                os._exit(code)
-        _, status = os.waitpid(pid, 0)
+            _child(plan, fd)
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            if lines.next(0.05) == "kill" or lines.closed:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
         text = json.dumps({"t": "exit", "status": os.waitstatus_to_exitcode(status)})
         os.write(fd, f"{hmac.new(key, text.encode(), hashlib.sha256).hexdigest()} {text}\n".encode())
     return 0
@@ -329,6 +380,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fd", type=int, required=True)
     args = parser.parse_args(argv)
     _preload()
+    _warm_registry()
     return _serve(args.fd)
 
 

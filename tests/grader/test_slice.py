@@ -170,6 +170,6 @@ def test_the_course_with_wrong_answers_grades_the_same_sliced_and_full(
     registry = CheckRegistry(use_env=False)
     expected = sorted(p.name for p in (ROOT / "solutions").glob("[0-9][0-9]-*.ipynb"))
     sliced, full = _both_ways([_wrong_course(tmp_path / "wrong", 0)], expected, registry)
-    assert sliced == full
+    assert sliced == full, [(a, b) for a, b in zip(sliced, full, strict=True) if a != b]
     lost = sum(1 for _, _, _, exercises in sliced for (_, points, most, _, _) in exercises if points < most)
     assert lost >= 25, "the wrong answers should cost points in most exercises"

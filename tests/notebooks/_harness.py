@@ -173,8 +173,10 @@ class SolutionNotebook:
     # with a kernel ----------------------------------------------------------------------------------------------
 
     def learner(self) -> dict[str, Any]:
-        """The learner version, built as ``make release`` builds it."""
-        return build_notebook(self.read(), BuildContext(self.name, self.number, CheckRegistry(use_env=False)))
+        """The learner version, built as ``make release`` builds it (as nbformat nodes: the release adds note cells as
+        plain dicts, which nbformat and nbclient do not take)."""
+        built = build_notebook(self.read(), BuildContext(self.name, self.number, CheckRegistry(use_env=False)))
+        return nbformat.from_dict(built)
 
     @functools.cached_property
     def _executed(self) -> nbformat.NotebookNode:
