@@ -56,6 +56,8 @@ RULES = {
     "4.2/no-wait-after-last": "after the last attempt it gives up at once, with no wait that no request follows",
     "4.2/deadline": "never start a wait that would end after started + deadline; a wait that ends exactly at the "
     "deadline is fine; the time the calls took counts",
+    "4.2/defaults": "call_with_retries(send, clock=..., rng=...) alone makes at most 4 attempts, base 0.5, cap 8.0, "
+    "a 30 s deadline, as the signature says",
     "4.2/gives-up-with-last": "when it gives up it returns the last response, or re-raises the last exception",
     # 4.3 the fallback chain
     "4.3/first-healthy-wins": "rungs are asked in order and the first that answers wins; later rungs are not asked",
@@ -80,6 +82,8 @@ RULES = {
     "4.4/probe-failure-reopens": "a failed probe opens it again for a fresh, full cooldown, after which it probes "
     "again",
     "4.4/returns-bool": "allow() returns True or False",
+    "4.4/defaults": "CircuitBreaker(clock=...) alone opens after 5 consecutive failures and probes 60 s later, as the "
+    "signature says",
     # 4.5 the resilient handler
     "4.5/retries-with-own-settings": "call_model goes through call_with_retries with self.max_attempts, "
     "self.deadline, self.rng and self.clock",
@@ -538,7 +542,7 @@ def gives_up_at_once_on_permanent_failures(ns: Namespace) -> None:
 @exercise(
     "4.2",
     points=2,
-    rules=["4.2/max-attempts", "4.2/no-wait-after-last", "4.2/deadline", "4.2/gives-up-with-last"],
+    rules=["4.2/max-attempts", "4.2/no-wait-after-last", "4.2/deadline", "4.2/gives-up-with-last", "4.2/defaults"],
 )
 def bounded_attempts_and_deadline(ns: Namespace) -> None:
     attempts = ns.rng.randint(2, 6)
@@ -599,6 +603,45 @@ def bounded_attempts_and_deadline(ns: Namespace) -> None:
             expected="httpx.ReadTimeout raised after at most 3 calls",
             got=f"{len(send.calls)} calls, then {type(raised).__name__ if raised is not None else repr(result)}",
             hint="The deadline counts the time the calls took, not only the waits.",
+        )
+    _retry_defaults_hold(ns)
+
+
+_SIGNATURE = "call_with_retries(send, *, clock, rng, max_attempts=4, base=0.5, cap=8.0, deadline=30.0)"
+
+
+def _retry_defaults_hold(ns: Namespace) -> None:
+    """The signature's defaults, one at a time: 4 attempts, full jitter from base 0.5 up to cap 8.0, a 30 s deadline."""
+    seed = ns.rng.random()
+    result, raised, send, _ = _retry(ns, ["overloaded"], rng=random.Random(seed))
+    waits = [round(w, 6) for w in _jitter(seed, 0.5, 8.0, 3)]
+    if len(send.calls) != 4 or [round(w, 6) for w in send.waits] != waits:
+        raise CheckFailed(
+            "Called with only send, clock and rng against a provider that answers 503 every time, call_with_retries "
+            f"should use the defaults of {_SIGNATURE}: 4 calls, and full-jitter waits from base 0.5.",
+            expected=f"4 calls, waits {waits}",
+            got=f"{len(send.calls)} calls, waits {[round(w, 6) for w in send.waits]}",
+            hint="Keep the signature's defaults as the exercise states them.",
+        )
+    seed = ns.rng.random()
+    result, raised, send, _ = _retry(ns, ["overloaded"], rng=random.Random(seed), max_attempts=7, deadline=600.0)
+    waits = [round(w, 6) for w in _jitter(seed, 0.5, 8.0, 6)]
+    if [round(w, 6) for w in send.waits] != waits:
+        raise CheckFailed(
+            "With max_attempts=7, a 600 s deadline and the default base and cap, the six full-jitter waits should "
+            "draw from ceilings 0.5, 1, 2, 4, 8 and 8 s (cap=8.0 by default).",
+            expected=waits,
+            got=[round(w, 6) for w in send.waits],
+            hint="Keep the signature's defaults as the exercise states them.",
+        )
+    result, raised, send, elapsed = _retry(ns, [("rate_limit", 12.0)], max_attempts=10)
+    if len(send.calls) != 3:
+        raise CheckFailed(
+            "Every answer is a 429 asking for 12 s, with max_attempts=10 and the default deadline of 30 s: "
+            "call_with_retries should make 3 calls (a third wait would end after 36 s).",
+            expected="3 calls",
+            got=f"{len(send.calls)} calls, done after {elapsed:.2f} s",
+            hint="Keep the signature's defaults as the exercise states them.",
         )
 
 
@@ -850,7 +893,14 @@ def _trip(breaker: Any, threshold: int) -> None:
     "4.4",
     points=2,
     title="Circuit breaker",
-    rules=["4.4/closed-allows", "4.4/opens-at-threshold", "4.4/success-resets", "4.4/open-refuses", "4.4/returns-bool"],
+    rules=[
+        "4.4/closed-allows",
+        "4.4/opens-at-threshold",
+        "4.4/success-resets",
+        "4.4/open-refuses",
+        "4.4/returns-bool",
+        "4.4/defaults",
+    ],
 )
 def opens_after_consecutive_failures(ns: Namespace) -> None:
     breaker, clock, threshold, _ = _breaker(ns)
@@ -870,6 +920,24 @@ def opens_after_consecutive_failures(ns: Namespace) -> None:
     _expect_state(breaker, "open", False, f"After {threshold} consecutive failures")
     clock.sleep(1.0)
     _expect_state(breaker, "open", False, "One second after opening")
+    _defaults_hold(ns)
+
+
+def _defaults_hold(ns: Namespace) -> None:
+    """The signature's defaults: 5 consecutive failures open it, 60 s later it probes."""
+    clock = SimClock()
+    clock.sleep(float(ns.rng.randrange(1, 86_400)))
+    breaker = ns.function("CircuitBreaker")(clock=clock)
+    _trip(breaker, 4)
+    _expect_state(breaker, "closed", True, "CircuitBreaker(clock=clock) after 4 failures (the default threshold is 5)")
+    breaker.record_failure()
+    _expect_state(breaker, "open", False, "CircuitBreaker(clock=clock) after 5 consecutive failures")
+    clock.sleep(59.5)
+    _expect_state(
+        breaker, "open", False, "CircuitBreaker(clock=clock), 59.5 s after opening (the default cooldown is 60 s)"
+    )
+    clock.sleep(0.5)
+    _expect_state(breaker, "half_open", True, "CircuitBreaker(clock=clock), 60 s after opening")
 
 
 @exercise(
