@@ -17,11 +17,12 @@ from weekfour.agent import SYSTEM_PROMPT, AsyncSupportAgent, Reply, SupportAgent
 from weekfour.catalog import Catalog, ModelNotFound, default_catalog
 from weekfour.clock import SimClock, days, hours, minutes, seconds
 from weekfour.model import ScriptedModel
-from weekfour.provider import BASE_URL, ApiError, MockProvider, RequestLog
+from weekfour.provider import BASE_URL, ApiError, LogEntry, MockProvider, RequestLog
 from weekfour.sandbox import BACKUP_BASE_URL, Sandbox, sandbox
 from weekfour.scenarios import Scenario
+from weekfour.serving import CircuitOpen, Served
 from weekfour.tokens import count_message_tokens, count_tokens, split_tokens, truncate_tokens
-from weekfour.traffic import Question, arrivals, grade, questions
+from weekfour.traffic import Question, arrivals, grade, long_paste, questions
 from weekfour.types import (
     ChatModel,
     ChatRequest,
@@ -49,8 +50,10 @@ __all__ = [
     "Catalog",
     "ChatModel",
     "ChatRequest",
+    "CircuitOpen",
     "FaultWindow",
     "LatencyProfile",
+    "LogEntry",
     "MockProvider",
     "ModelNotFound",
     "ModelSpec",
@@ -62,6 +65,7 @@ __all__ = [
     "Sandbox",
     "Scenario",
     "ScriptedModel",
+    "Served",
     "SimClock",
     "Span",
     "SupportAgent",
@@ -75,6 +79,7 @@ __all__ = [
     "default_catalog",
     "grade",
     "hours",
+    "long_paste",
     "minutes",
     "questions",
     "sandbox",

@@ -17,7 +17,7 @@ from grader.checks._helpers import must_not_raise, must_raise, same_amount
 from weekfour import scenarios
 from weekfour.agent import SupportAgent
 from weekfour.catalog import Catalog, default_catalog
-from weekfour.labs.spend import BudgetExceeded
+from weekfour.labs.runaway_spend import BudgetExceeded
 from weekfour.sandbox import Sandbox, sandbox
 from weekfour.tokens import count_message_tokens, count_tokens
 from weekfour.traffic import long_paste

@@ -236,7 +236,7 @@ def registry_versions_and_hashes(ns: Namespace) -> None:
 
 
 def _case(ns: Namespace, case_id: str, kind: str, expect: dict[str, Any]) -> Any:
-    from weekfour.labs.drift import GoldenCase
+    from weekfour.labs.prompt_drift import GoldenCase
 
     return GoldenCase(case_id, kind, f"question about {case_id}", expect)
 
@@ -1031,7 +1031,7 @@ def _migrated(ns: Namespace) -> Any:
 
 def _suite_failures(prompt: Any, *, seed: int, n: int, snapshots: tuple[str, ...]) -> dict[str, list[str]]:
     from weekfour import sandbox
-    from weekfour.labs.drift import DriftLab, golden_set
+    from weekfour.labs.prompt_drift import DriftLab, golden_set
     from weekfour.traffic import is_correct
 
     def body(messages: Any, *, model: str, tools: Any, response_format: Any = None, max_output: int = 512) -> Any:

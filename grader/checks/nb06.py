@@ -20,7 +20,7 @@ import httpx
 from grader._registry import CheckRegistry
 from grader.checks import CheckFailed, Namespace, NotAttempted, exercise
 from grader.checks._helpers import must_raise
-from weekfour.labs.capstone import (
+from weekfour.labs.week_four import (
     DAY_CAP_USD,
     SLO,
     Deployment,
@@ -168,7 +168,7 @@ def _deploy(ns: Namespace, sb: Sandbox, **kwargs: Any) -> Deployment:
     deployment = build(sb, **kwargs)
     if not isinstance(deployment, Deployment):
         raise CheckFailed(
-            "build_hardened should return a Deployment (from weekfour.labs.capstone).",
+            "build_hardened should return a Deployment (from weekfour.labs.week_four).",
             expected="Deployment(handler, jobs=...)",
             got=type(deployment).__name__,
         )
@@ -224,7 +224,7 @@ def one_budget_sees_both_providers(ns: Namespace) -> None:
             expected=f"at most ${cap}",
             got=f"${spent:.4f} ({by_provider})",
             hint="The daily cap is one number for the company, not one per provider: one budget must see every "
-            "request that leaves, whichever provider and whichever retry attempt it is (weekfour.labs.capstone has "
+            "request that leaves, whichever provider and whichever retry attempt it is (weekfour.labs.week_four has "
             "a transport in front of both providers).",
         )
     if run.scorecard().p95_page_s > 1.0:
@@ -967,7 +967,7 @@ def slo_report_judges_each_objective(ns: Namespace) -> None:
 def slos_are_worth_having(ns: Namespace) -> None:
     slos = ns.get("SLOS")
     if not isinstance(slos, SLO):
-        raise CheckFailed("SLOS should be an SLO (from weekfour.labs.capstone).", got=type(slos).__name__)
+        raise CheckFailed("SLOS should be an SLO (from weekfour.labs.week_four).", got=type(slos).__name__)
     loose = {
         name: (getattr(slos, name), getattr(FLOOR, name))
         for name in ("max_error_rate", "max_wrong_rate", "day_cap_usd", "p95_page_s", "max_drift_hits")

@@ -20,7 +20,7 @@ from grader.checks.nb02 import (
     _paste_question,
     _text,
 )
-from weekfour.labs.spend import BudgetExceeded
+from weekfour.labs.runaway_spend import BudgetExceeded
 from weekfour.sandbox import sandbox
 from weekfour.tokens import count_message_tokens
 from weekfour.traffic import long_paste

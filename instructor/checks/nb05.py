@@ -101,7 +101,7 @@ def gate_counts_missing_cases_as_failed(ns: Namespace) -> None:
 def parse_on_real_replies_of_both_snapshots(ns: Namespace) -> None:
     parse = ns.function("parse_strict")
     from weekfour import SYSTEM_PROMPT, sandbox
-    from weekfour.labs.drift import DriftLab
+    from weekfour.labs.prompt_drift import DriftLab
 
     rng = ns.rng
     sb = sandbox(seed=rng.randint(0, 99))

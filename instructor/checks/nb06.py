@@ -18,7 +18,7 @@ from grader.checks.nb06 import (
     _report,
     _reuse,
 )
-from weekfour.labs.capstone import (
+from weekfour.labs.week_four import (
     SLO,
     Visit,
     window_traffic,

@@ -107,13 +107,13 @@ def test_stacked_retries_multiply() -> None:
     assert table["requests the provider got"].tolist() == [3, 9, 3]
 
 
-def test_attempt_explains_an_unfinished_exercise(capsys: pytest.CaptureFixture[str]) -> None:
+def test_run_if_finished_explains_an_unfinished_exercise(capsys: pytest.CaptureFixture[str]) -> None:
     def build() -> int:
         raise NotImplementedError("Exercise 4.5: replace this line with your code")
 
-    assert fallbacks.attempt(build, exercise="4.5") is None
+    assert fallbacks.run_if_finished(build, exercise="4.5") is None
     assert "Exercise 4.5 is not finished yet" in capsys.readouterr().out
-    assert fallbacks.attempt(lambda x: x + 1, 1) == 2
+    assert fallbacks.run_if_finished(lambda x: x + 1, 1) == 2
 
 
 class _CountingBreaker:

@@ -22,7 +22,9 @@ CURATED = {
     "SimClock", "seconds", "minutes", "hours", "days",
     "count_tokens", "count_message_tokens", "split_tokens", "truncate_tokens",
     "Catalog", "ModelNotFound", "default_catalog",
-    "MockProvider", "RequestLog", "ApiError", "BASE_URL",
+    "MockProvider", "RequestLog", "LogEntry", "ApiError", "BASE_URL", "long_paste",
+    # what a page load serves (notebooks 04 and 06)
+    "Served", "CircuitOpen",
     # the shared vocabulary
     "ChatModel", "ChatRequest", "ModelTurn", "ModelSpec", "Span", "ToolCall", "TurnContext", "FaultWindow",
     "LatencyProfile",
@@ -32,7 +34,7 @@ CURATED = {
 MODULES = [
     "agent", "catalog", "clock", "model", "provider", "sandbox", "scenarios", "serving", "tokens", "traffic", "types",
     "world",
-    "labs.capstone", "labs.drift", "labs.fallbacks", "labs.hallucination", "labs.latency", "labs.spend",
+    "labs.week_four", "labs.prompt_drift", "labs.fallbacks", "labs.hallucination", "labs.latency", "labs.runaway_spend",
 ]  # fmt: skip
 
 
@@ -91,11 +93,12 @@ def test_each_module_exports_exactly_what_it_defines(module: str) -> None:
 
 
 def test_served_and_circuit_open_are_one_class_whichever_lab_a_notebook_imports_them_from() -> None:
+    import weekfour
     from weekfour import serving
-    from weekfour.labs import capstone, fallbacks
+    from weekfour.labs import fallbacks, week_four
 
-    assert fallbacks.Served is capstone.Served is serving.Served
-    assert fallbacks.CircuitOpen is capstone.CircuitOpen is serving.CircuitOpen
+    assert weekfour.Served is fallbacks.Served is week_four.Served is serving.Served
+    assert weekfour.CircuitOpen is fallbacks.CircuitOpen is week_four.CircuitOpen is serving.CircuitOpen
     page = fallbacks.Served("Your order shipped.", "backup")
-    assert isinstance(page, capstone.Served) and (page.status, page.reply) == (200, None)
+    assert isinstance(page, week_four.Served) and (page.status, page.reply) == (200, None)
     assert repr(page) == "Served(rung='backup', status=200, answer='Your order shipped.', reply=None)"

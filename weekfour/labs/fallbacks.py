@@ -56,7 +56,6 @@ __all__ = [
     "NightReport",
     "ScriptedSend",
     "Served",
-    "attempt",
     "classify_all",
     "compare",
     "failure",
@@ -66,6 +65,7 @@ __all__ = [
     "plot_timeline",
     "run_night",
     "run_traffic",
+    "run_if_finished",
     "rungs_by_window",
     "stacked_retries",
 ]
@@ -346,7 +346,7 @@ def compare(*reports: NightReport | None) -> pd.DataFrame:
     return pd.DataFrame(columns, index=index, dtype=object)
 
 
-def attempt(build: Callable[..., Any], *args: Any, exercise: str = "", **kwargs: Any) -> Any:
+def run_if_finished(build: Callable[..., Any], *args: Any, exercise: str = "", **kwargs: Any) -> Any:
     """``build(*args, **kwargs)``, or None with a clear message while the exercise still raises NotImplementedError."""
     try:
         return build(*args, **kwargs)

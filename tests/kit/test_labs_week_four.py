@@ -1,4 +1,4 @@
-"""weekfour.labs.capstone: the month, the replay's web server and job worker, the scorecard, the plots and widget."""
+"""weekfour.labs.week_four: the month, the replay's web server and job worker, the scorecard, the plots and widget."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from weekfour.agent import Reply
-from weekfour.labs import capstone as cap
+from weekfour.labs import week_four as cap
 from weekfour.sandbox import sandbox
 from weekfour.scenarios import Scenario
 from weekfour.serving import Served

@@ -1,6 +1,6 @@
 """How fast the capstone's month replays, printed as figures (no assertions).
 
-Run ``python benchmarks/bench_capstone.py``. It replays the 30-day production month (every failure mode at once)
+Run ``python benchmarks/bench_week_four.py``. It replays the 30-day production month (every failure mode at once)
 against the day-three agent at two sizes: the notebook's default (1,000 page loads) and a busier month (8,000 page
 loads, tens of thousands of model requests), and prints the requests sent to both providers and the wall time.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from weekfour.labs.capstone import month_sandbox, month_traffic, naive_deployment, replay
+from weekfour.labs.week_four import month_sandbox, month_traffic, naive_deployment, replay
 
 SIZES = (1_000, 8_000)
 

@@ -10,7 +10,7 @@ import pytest
 
 from weekfour import scenarios
 from weekfour.clock import hours
-from weekfour.labs.spend import (
+from weekfour.labs.runaway_spend import (
     BAD_INPUT,
     BAD_INPUT_AT,
     NIGHT_END,

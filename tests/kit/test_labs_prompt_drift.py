@@ -1,4 +1,4 @@
-"""weekfour.labs.drift: golden cases, the agent with seams, production numbers, tables, plots and the explorer."""
+"""weekfour.labs.prompt_drift: golden cases, the agent with seams, production numbers, tables, plots, the explorer."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import httpx
 import pandas as pd
 import pytest
 
-import weekfour.labs.drift as drift
+import weekfour.labs.prompt_drift as drift
 from weekfour import SYSTEM_PROMPT, Reply, days, sandbox, scenarios
-from weekfour.labs.drift import (
+from weekfour.labs.prompt_drift import (
     SAFE_ANSWER,
     DriftLab,
     GateDecision,
