@@ -71,6 +71,8 @@ RULES = {
     "1.3/refund-looked-up": "a refund on an order that was never looked up is a problem",
     "1.3/refund-within-total": "a refund_amount above the order's total is a problem; the total itself is not",
     "1.3/names-the-value": "each problem names the offending value",
+    "1.3/unreadable-skipped": "a tool message that is not a JSON object (plain text, no content) is skipped and the "
+    "tool results after it still count",
     # 1.4 confidence
     "1.4/weakest-token": "the confidence is exp(min(logprob)) over choices[0].logprobs.content",
     "1.4/no-logprobs-zero": "a response without logprobs gives 0.0",
@@ -650,6 +652,20 @@ def _expect_problem(
         )
 
 
+def _with_unreadable_results(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``messages`` with two tool results nobody can parse, before the real ones: plain text, then no content."""
+    calls = [
+        {"id": f"call_unreadable_{i}", "type": "function", "function": {"name": "get_order", "arguments": "{}"}}
+        for i in range(2)
+    ]
+    unreadable: list[dict[str, Any]] = [
+        {"role": "assistant", "content": None, "tool_calls": calls},
+        {"role": "tool", "tool_call_id": "call_unreadable_0", "content": "upstream timeout, try again"},
+        {"role": "tool", "tool_call_id": "call_unreadable_1", "content": None},
+    ]
+    return [*messages[:2], *unreadable, *messages[2:]]
+
+
 def _hand_conversation(world: Any, calls: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
     """A conversation in which the model called these tools (each one really run on ``world``)."""
     tool_calls: list[dict[str, Any]] = [
@@ -801,6 +817,7 @@ def _grounding_rules_every_member(ns: Namespace) -> None:
         "1.3/refund-looked-up",
         "1.3/refund-within-total",
         "1.3/names-the-value",
+        "1.3/unreadable-skipped",
     ],
 )
 def grounding_catches_contradictions(ns: Namespace) -> None:
@@ -817,6 +834,12 @@ def grounding_catches_contradictions(ns: Namespace) -> None:
         "confidence": 0.97,
     }
     _expect_grounded(ns, base, messages, "the status get_order returned")
+    _expect_grounded(
+        ns,
+        base,
+        _with_unreadable_results(messages),
+        "the status get_order returned, after a tool that answered in plain text and one that answered nothing",
+    )
     wrong = rng.choice([s for s in STATUSES if s != order.status])
     _expect_problem(
         ns,
