@@ -133,16 +133,32 @@ def count_tokens(text: str) -> int:
     return _count_long_cached(text)
 
 
+def _truncate(text: str, n: int) -> str:
+    # Pre-tokens tile the text, so the cut is where the n-th token ends: read no further than that.
+    taken = 0
+    for match in _PRETOKEN.finditer(text):
+        tok = match.group()
+        pieces = (tok,) if len(tok) <= 2 and tok.isascii() else _token_pieces(tok)
+        if taken + len(pieces) >= n:
+            return text[: match.start()] + "".join(pieces[: n - taken])
+        taken += len(pieces)
+    return text
+
+
+@lru_cache(maxsize=64)  # a guard cuts the same pasted file at every turn of its conversation
+def _truncate_long_cached(text: str, n: int) -> str:
+    return _truncate(text, n)
+
+
 def truncate_tokens(text: str, n: int) -> str:
     """The longest prefix of ``text`` that fits in ``n`` tokens."""
     if n <= 0:
         return ""
     if len(text) <= n:  # every token holds at least one character
         return text
-    toks = _split(text)
-    if len(toks) <= n:
-        return text
-    return "".join(toks[:n])
+    if len(text) > _CACHE_MAX_CHARS:
+        return _truncate_long_cached(text, n)
+    return _truncate(text, n)
 
 
 def _content_tokens(content: Any) -> int:

@@ -90,6 +90,16 @@ def test_truncate_keeps_a_prefix_of_at_most_n_tokens(n: int) -> None:
     assert count_tokens(cut) == min(n, count_tokens(text))
 
 
+@pytest.mark.parametrize("n", [1, 2, 5, 17, 200, 4_000, 30_000])
+def test_truncate_is_the_first_n_tokens_of_every_kind_of_text(n: int) -> None:
+    # long words cut into pieces, digit groups, punctuation runs, CJK, whitespace runs; long enough to be cached
+    text = ("Supercalifragilistic 1234567 !!!??? 東京タワー  \n\t Ünïcödé wörds, Привет мир; " * 400)[: 5_000 + n]
+    tokens = split_tokens(text)
+    assert truncate_tokens(text, n) == "".join(tokens[:n])
+    assert truncate_tokens(text, n) == "".join(tokens[:n])  # the second, cached answer is the same
+    assert truncate_tokens(text, len(tokens)) == text
+
+
 def test_message_overhead_like_the_real_api() -> None:
     one = [{"role": "user", "content": "hello"}]
     expected = REPLY_PRIMING_TOKENS + MESSAGE_OVERHEAD_TOKENS + count_tokens("user") + count_tokens("hello")
