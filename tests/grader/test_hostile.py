@@ -28,7 +28,9 @@ from .conftest import CHECKS, COURSE, PRIVATE, SUBMISSIONS
 
 TOKEN = "ghs_weekfourFAKEtoken0123456789"
 MARKER = "weekfour-leftover-marker"
-COMMON = ["--source", str(COURSE / "solutions"), "--checks", str(CHECKS), "--checks", str(PRIVATE), "--timeout", "5"]
+# A roomy cell timeout: no case here loops, and the neighbour's solved cells must not run out of time on a busy
+# machine (the suite's workers grade side by side).
+COMMON = ["--source", str(COURSE / "solutions"), "--checks", str(CHECKS), "--checks", str(PRIVATE), "--timeout", "60"]
 contained_only = pytest.mark.skipif(not containment().files, reason="needs Linux Landlock (kernels contained)")
 
 
