@@ -139,12 +139,15 @@ def cohort(size: int = 30) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-cohort", action="store_true", help="skip the 30-submission cohort (about 5 minutes)")
+    parser.add_argument("--no-cohort", action="store_true", help="skip the 30-submission cohort (minutes)")
+    parser.add_argument("--cohort", type=int, default=30, metavar="N", help="submissions in the cohort (default 30)")
+    parser.add_argument("--only-cohort", action="store_true", help="grade the cohort only")
     args = parser.parse_args()
-    grade_vs_plain()
-    cell_times()
+    if not args.only_cohort:
+        grade_vs_plain()
+        cell_times()
     if not args.no_cohort:
-        cohort()
+        cohort(args.cohort)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from dataclasses import dataclass, field
@@ -126,7 +127,8 @@ def shape_turn(turn: ModelTurn, ceiling: int, stop: list[str] | None) -> Shaped:
 _FILLERS = (" the", " not", ".", ",", " a", " unknown", " I", " and", " no", " yes", " it", " maybe")
 
 
-def _alternatives(token: str) -> list[str]:
+@functools.lru_cache(maxsize=8192)  # a month of answers repeats a few thousand tokens
+def _alternatives(token: str) -> tuple[str, ...]:
     base = token.strip() or token
     lead = " " if token.startswith(" ") else ""
     cands = [
@@ -140,12 +142,17 @@ def _alternatives(token: str) -> list[str]:
     for c in cands:
         if c != token and c not in out:
             out.append(c)
-    return out
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=8192)
+def _utf8(token: str) -> tuple[int, ...]:
+    return tuple(token.encode("utf-8"))
 
 
 def logprob_entry(token: str, logprob: float, top_n: int) -> dict[str, Any]:
     """One ``logprobs.content`` item; ``top_logprobs`` alternatives are deterministic and share the missing mass."""
-    entry: dict[str, Any] = {"token": token, "logprob": logprob, "bytes": list(token.encode("utf-8"))}
+    entry: dict[str, Any] = {"token": token, "logprob": logprob, "bytes": list(_utf8(token))}
     if top_n <= 0:
         entry["top_logprobs"] = []
         return entry
@@ -154,7 +161,7 @@ def logprob_entry(token: str, logprob: float, top_n: int) -> dict[str, Any]:
     for i, alt in enumerate(_alternatives(token)[: top_n - 1 if top_n > 1 else 1]):
         ranked.append((alt, math.log(rest * 0.55 * 0.45**i)))
     ranked.sort(key=lambda pair: -pair[1])
-    entry["top_logprobs"] = [{"token": t, "logprob": lp, "bytes": list(t.encode("utf-8"))} for t, lp in ranked[:top_n]]
+    entry["top_logprobs"] = [{"token": t, "logprob": lp, "bytes": list(_utf8(t))} for t, lp in ranked[:top_n]]
     return entry
 
 
