@@ -4,8 +4,9 @@ Tests are handed to the workers in groups, and a group runs in one worker, in or
 so a module-scoped fixture (a graded cohort, a template venv) is built once. A few groups span files:
 
 - ``browser``: tests/browser/ shares one chromium and one JupyterLab server, and writes tests/browser/artifacts/;
-- ``leftover-processes``: test_hostile.py looks through every process on the machine for the marker of the
-  detached-child fixture, which test_grade_cases.py grades too: side by side, one would see the other's child;
+- ``fixture-gradings``: test_hostile.py looks through every process on the machine for the marker of the
+  detached-child fixture, which test_grade_cases.py grades too: side by side, one would see the other's child; and
+  test_grade_cases.py reads the forgeries from the grading test_forgery.py makes (a session fixture);
 - ``notebooks``: tests/notebooks/test_nbNN.py share one session-scoped grading of every notebook (``graded``): in two
   workers it would run twice.
 
@@ -31,18 +32,18 @@ TESTS: Final = Path(__file__).resolve().parent
 # A file under tests/ (or its first folder) -> the group all its tests share; any other file is a group of its own.
 SHARED: Final = {
     "browser": "browser",
-    "grader/test_hostile.py": "leftover-processes",
-    "grader/test_grade_cases.py": "leftover-processes",
+    "grader/test_hostile.py": "fixture-gradings",
+    "grader/test_grade_cases.py": "fixture-gradings",
+    "grader/test_forgery.py": "fixture-gradings",
     **{f"notebooks/test_nb{n:02d}.py": "notebooks" for n in range(10)},
 }
 ONE_BY_ONE: Final = frozenset({"notebooks/test_exercises.py", "grader/test_mutants.py"})
 # The longest groups, longest first (seconds of a serial run); the others follow in collection order.
 HEAVIEST_FIRST: Final = (
-    "leftover-processes",  # every fixture submission graded sliced and in full, then the hostile cohort: 340 s
+    "fixture-gradings",  # every fixture submission graded sliced and in full, the hostile cohort: 380 s
     "browser",  # every notebook in JupyterLab, learner and solution version: 150 s
     "notebooks",  # each solution and learner notebook executed, then all of them graded: 140 s
     "grader/test_slice.py",  # the course with wrong answers, graded sliced and in full: 70 s
-    "grader/test_forgery.py",  # 40 s
     "grader/test_template.py",  # 20 s
     "grader/test_cli_reports.py",  # 17 s
 )

@@ -2,16 +2,14 @@
 reach, so every forgery ends at 0 for what it forged — and is flagged for the instructor, with the cell and line.
 
 One ``python -m grader grade`` run grades the forgery fixtures (``tests/grader/fixtures/submissions/forge-*``, built
-by ``build_fixtures.py``) and the solved fixture beside them; the static scan has quick tests of its own.
+by ``build_fixtures.py``) and the solved fixture beside them (``forgeries_reported`` in conftest.py: test_grade_cases.py
+reads the same grading); the static scan has quick tests of its own.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +18,8 @@ import pytest
 from grader.grade import containment
 from grader.grade._static import scan_cell
 
-from .conftest import CHECKS, COURSE, PRIVATE, SUBMISSIONS
+from .conftest import FORGERIES as FORGERY_FIXTURES
+from .conftest import Reported
 
 FORGERIES = {
     # case: (points it may keep, flag kinds it must carry)
@@ -37,34 +36,21 @@ contained_only = pytest.mark.skipif(not containment().files, reason="needs Linux
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def graded(forgeries_reported: Reported) -> Path:
     """The folder of the reports of one grading of every forgery and the solved fixture."""
-    folder = tmp_path_factory.mktemp("forgery")
-    out = folder / "grades.json"
-    cases = [str(SUBMISSIONS / case) for case in [*FORGERIES, "solved"]]
-    common = ["--source", str(COURSE / "solutions"), "--checks", str(CHECKS), "--checks", str(PRIVATE)]
-    env = {k: v for k, v in os.environ.items() if k != "WEEKFOUR_CHECKS"}
-    # A roomy cell timeout: no forgery loops, and the really solved cells (forge-frame-peek keeps 7 points) must not
-    # run out of time on a busy machine (the suite's workers grade side by side).
-    proc = subprocess.run(
-        [
-            *(sys.executable, "-m", "grader", "grade", *cases, *common, "--timeout", "60", "--jobs", "2"),
-            *(f"--json={out}", f"--csv={folder / 'grades.csv'}", f"--markdown={folder / 'feedback'}"),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=Path(__file__).resolve().parents[2],
-        timeout=400,
-    )
+    proc = forgeries_reported.proc
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert "flagged for review" in proc.stdout  # the cohort table says who
-    return folder
+    return forgeries_reported.folder
 
 
 @pytest.fixture(scope="module")
 def report(graded: Path) -> dict[str, dict[str, Any]]:
     return {s["learner"]: s for s in json.loads((graded / "grades.json").read_text())["submissions"]}
+
+
+def test_every_forgery_fixture_has_its_expectations() -> None:
+    assert sorted(FORGERIES) == FORGERY_FIXTURES
 
 
 def _flags(submission: dict[str, Any]) -> list[dict[str, Any]]:
