@@ -3,7 +3,7 @@
 Tests are handed to the workers in groups, and a group runs in one worker, in order. By default a group is one file,
 so a module-scoped fixture (a graded cohort, a template venv) is built once. A few groups span files:
 
-- ``browser``: tests/browser/ shares one chromium and one JupyterLab server, and writes tests/browser/artifacts/;
+- ``browser``: tests/browser/ starts chromium and one JupyterLab server, and writes tests/browser/artifacts/;
 - ``fixture-gradings``: test_hostile.py looks through every process on the machine for the marker of the
   detached-child fixture, which test_grade_cases.py grades too: side by side, one would see the other's child; and
   test_grade_cases.py reads the forgeries from the grading test_forgery.py makes (a session fixture);
