@@ -5,17 +5,6 @@
 import httpx
 
 
-def retry_after(response):
-    for header, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
-        value = response.headers.get(header)
-        if value is not None:
-            try:
-                return max(float(value) / scale, 0.0)
-            except ValueError:
-                continue
-    return None
-
-
 def call_with_retries(send, *, clock, rng, max_attempts=3, base=1.0, cap=8.0, deadline=30.0):
     started = clock.now()
     for attempt in range(1, max_attempts + 1):
