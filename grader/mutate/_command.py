@@ -23,9 +23,11 @@ def all_exercises(registry: CheckRegistry, solutions: Path) -> list[str]:
 
 
 def _line(score: ExerciseScore) -> str:
+    # Mutants the time limit killed are counted apart: on a loaded machine a slow, correct mutant is one of them.
+    timed = f"  ({score.timed_out} by the time limit)" if score.timed_out else ""
     return (
         f"{score.exercise:>5}  {len(score.outcomes):4d} mutants  {score.killed:4d} killed  {score.survived:3d} "
-        f"survived  {score.equivalent:3d} equivalent  {score.percent:5.1f}%  ({score.seconds:.0f} s)"
+        f"survived  {score.equivalent:3d} equivalent  {score.percent:5.1f}%  ({score.seconds:.0f} s){timed}"
     )
 
 
@@ -77,7 +79,9 @@ def run(
     killed = sum(s.killed for s in scores)
     below = [s.exercise for s in scores if s.percent < fail_under]
     total = 100.0 * killed / live if live else 100.0
-    print(f"\nAll: {killed} of {live} non-equivalent mutants killed ({total:.1f}%).", file=out)
+    timed = sum(s.timed_out for s in scores)
+    by_time = f", {timed} of them by the time limit" if timed else ""
+    print(f"\nAll: {killed} of {live} non-equivalent mutants killed ({total:.1f}%){by_time}.", file=out)
     if sample is None and not exercises:
         for entry in equivalents.stale({s.exercise for s in scores}):
             print(f"Stale in {EQUIVALENTS_DIR} ({entry[0]}): {entry[1]!r} matches no mutant: remove it.", file=out)

@@ -113,3 +113,20 @@ def test_a_sample_of_the_solutions_mutants_is_killed_by_the_public_checks(exerci
     assert score.outcomes, f"exercise {exercise} has no mutants: are its solution markers in place?"
     survivors = "\n\n".join(f"{o.mutant.diff()}\n({o.detail})" for o in score.survivors())
     assert score.percent >= AIM, f"{exercise}: {score.killed} killed, {score.survived} survived:\n{survivors}"
+
+
+def test_mutants_the_time_limit_killed_are_counted_apart_in_the_report() -> None:
+    from grader.mutate._command import _line
+    from grader.mutate._run import TIMED_OUT, ExerciseScore, MutantOutcome
+
+    loops, fails = _mutant("return x + 1", "return x - 1"), _mutant("return x + 1", "return x + 2")
+    score = ExerciseScore(
+        "9.1",
+        [
+            MutantOutcome(loops, "killed", f"{TIMED_OUT} 20 s (a cell timeout)"),
+            MutantOutcome(fails, "killed", "check `adds_one` failed on seed 1"),
+        ],
+    )
+    assert (score.killed, score.timed_out) == (2, 1)
+    assert _line(score).endswith("(1 by the time limit)")
+    assert "time limit" not in _line(ExerciseScore("9.1", [score.outcomes[1]]))
