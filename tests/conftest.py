@@ -1,4 +1,4 @@
-"""How the suite shares its workers (``make test`` runs ``pytest -n auto --dist loadgroup``, see pyproject.toml).
+"""How the suite shares its workers when it runs in parallel (``pytest -n auto --dist loadgroup``, see pyproject.toml).
 
 Tests are handed to the workers in groups, and a group runs in one worker, in order. By default a group is one file,
 so a module-scoped fixture (a graded cohort, a template venv) is built once. A few groups span files:
