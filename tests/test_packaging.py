@@ -77,13 +77,13 @@ def test_this_environment_is_exactly_the_lock() -> None:
 def test_conda_binder_and_the_workflows_install_from_the_lock() -> None:
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
-    assert pip_section == ["--require-hashes", "-r requirements/lab.txt"]
+    assert pip_section == ["--require-hashes", "--no-deps", "-r requirements/lab.txt"]
     assert any(str(d).startswith("python=3.11") for d in env["dependencies"])
     assert "pip install --quiet --no-deps -e ." in (ROOT / "postBuild").read_text()
     assert '"postCreateCommand": "make setup"' in (ROOT / ".devcontainer" / "devcontainer.json").read_text()
     for workflow in ("grade.yml", "classroom.yml", "grade-cohort.yml"):
         text = (ROOT / ".github" / "workflows" / workflow).read_text()
-        assert "--require-hashes -r " in text and "requirements/lab.txt" in text, workflow
+        assert "--require-hashes --no-deps -r " in text and "requirements/lab.txt" in text, workflow
         assert not re.search(r"pip install (-e|--editable) \S+\s*$", text, re.M), f"{workflow} installs unlocked"
 
 

@@ -83,7 +83,7 @@ def classroom_workflow(items: Sequence[ClassroomExercise]) -> str:
         "          cache-dependency-path: requirements/lab.txt",
         "      - name: Install the course from its lock",
         "        run: |",
-        "          python -m pip install --require-hashes -r requirements/lab.txt",
+        "          python -m pip install --require-hashes --no-deps -r requirements/lab.txt",
         "          python -m pip install --no-deps -e .",
         "      - name: Grade the notebooks (writes the job summary and the Points line)",
         f"        run: python -m grader grade notebooks/ --require-contained --json {REPORT} --junit grade.junit.xml",
