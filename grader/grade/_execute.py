@@ -42,6 +42,7 @@ class Limits:
     contain: bool = True  # Landlock where the system has it
     verdict: bool = True  # decide points in the separate verdict process (off only to measure what it costs)
     full: bool = False  # run every cell of the notebook, not only what the checks need (``--full``)
+    zygote: bool = True  # fork each notebook's kernel from one preloaded process (off only to measure what it saves)
 
 
 @dataclass(slots=True)
@@ -138,6 +139,7 @@ def run_pytest(
         "read": [str(p) for p in readable_roots(folders)],
         "memory": limits.memory,
         "contain": contained,
+        "zygote": limits.zygote,
     }
     (workdir / "kernel.json").write_text(json.dumps(kernel))
     env = grading_env(scratch, checks_env, seed, {RESULTS_ENV: str(rows), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})

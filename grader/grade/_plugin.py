@@ -19,6 +19,9 @@ What it adds to ``pytest --nbval-lax``:
   :mod:`grader.grade._contain` and talks over the ``ipc`` transport (no TCP port). pytest becomes a child subreaper:
   whatever a kernel started, however it detached, is killed when its notebook ends, at the end of the session, and
   when the grader stops pytest with SIGTERM.
+* **Kernels forked from a zygote.** With ``"zygote": true`` in the kernel settings, one contained
+  :mod:`grader.grade._kernel_zygote` per submission has imported ipykernel and the course's libraries, and each
+  notebook's kernel is forked from it (:class:`KernelZygote`); when it cannot answer, kernels start the usual way.
 """
 
 from __future__ import annotations
@@ -26,7 +29,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import select
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 from queue import Empty
@@ -36,9 +42,10 @@ import pytest
 
 from grader.grade._reaper import become_subreaper, kill_descendants
 
-__all__ = ["POLL_SECONDS", "KernelDied"]
+__all__ = ["POLL_SECONDS", "KernelDied", "KernelZygote"]
 
 POLL_SECONDS: Final = 0.1
+ZYGOTE_ANSWER_SECONDS: Final = 20.0  # a fork is answered in milliseconds; past this the zygote is given up
 _MESSAGE_LIMIT: Final = 2000
 _ANSI: Final = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -72,8 +79,135 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--grader-kernel", default=None, help="start each kernel contained, with these JSON settings")
 
 
+class _ForkedKernel:
+    """What jupyter_client's provisioner holds for a kernel forked by the zygote, in place of a ``Popen``.
+
+    The kernel is the zygote's child, not this process's: it is watched and signalled through a pidfd, which cannot
+    reach another process that reuses the number. Its exit status is not known here; an exited kernel reports 1.
+    """
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self._fd: int | None = os.pidfd_open(pid)
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None and self._fd is not None:
+            ready, _, _ = select.select([self._fd], [], [], 0)
+            if ready:
+                self._exited()
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None and self._fd is not None:
+            ready, _, _ = select.select([self._fd], [], [], timeout)
+            if not ready:
+                raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout or 0.0)
+            self._exited()
+        return self.returncode if self.returncode is not None else 1
+
+    def _exited(self) -> None:
+        self.returncode = 1
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def send_signal(self, signum: int) -> None:
+        if self._fd is None:
+            return
+        try:
+            signal.pidfd_send_signal(self._fd, signum)
+        except ProcessLookupError:
+            pass
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+class KernelZygote:
+    """The plugin's side of :mod:`grader.grade._kernel_zygote`: start it contained, ask it for a kernel.
+
+    :meth:`spawn` returns None when the zygote cannot answer — it died, was stopped, or said no — and from then on
+    the zygote is not asked again: kernels start the usual way, only slower.
+    """
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        from grader.grade._contain import kernel_command
+
+        self._read_fd, write_fd = os.pipe()
+        command = [sys.executable, "-m", "grader.grade._kernel_zygote", "--fd", str(write_fd)]
+        wrapped = kernel_command(
+            command,
+            scratch=Path(settings["scratch"]),
+            read=[Path(p) for p in settings.get("read", [])],
+            memory=int(settings.get("memory", 0)),
+            contain=bool(settings.get("contain", False)),
+        )
+        self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
+            wrapped,
+            cwd=settings["scratch"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            pass_fds=(write_fd,),
+            start_new_session=True,
+        )
+        os.close(write_fd)
+        self._buffer = b""
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    def spawn(self, argv: list[str], *, cwd: str | None, env: dict[str, str] | None) -> _ForkedKernel | None:
+        proc = self._proc
+        if proc is None or proc.poll() is not None or proc.stdin is None:
+            return self._give_up()
+        request = {"argv": argv, "cwd": cwd, "env": env}
+        try:
+            proc.stdin.write((json.dumps(request) + "\n").encode())
+            proc.stdin.flush()
+        except OSError:
+            return self._give_up()
+        deadline = time.monotonic() + ZYGOTE_ANSWER_SECONDS
+        while b"\n" not in self._buffer:
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([self._read_fd], [], [], max(0.0, left))
+            if not ready:
+                return self._give_up()
+            chunk = os.read(self._read_fd, 4096)
+            if not chunk:
+                return self._give_up()
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        try:
+            pid = json.loads(line)["pid"]
+            return _ForkedKernel(int(pid))
+        except (ValueError, KeyError, TypeError, OSError):
+            return self._give_up()
+
+    def _give_up(self) -> _ForkedKernel | None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            proc.wait()
+        return None
+
+
+_ZYGOTE: list[KernelZygote] = []
+
+
 def _contained_manager(settings: dict[str, Any]) -> type:
-    """A KernelManager that starts the kernel through the containment launcher, over ``ipc`` on POSIX."""
+    """A KernelManager that starts the kernel through the containment launcher, over ``ipc`` on POSIX — forked
+    from the zygote when there is one."""
     from jupyter_client.manager import KernelManager
 
     from grader.grade._contain import kernel_command
@@ -86,6 +220,7 @@ def _contained_manager(settings: dict[str, Any]) -> type:
 
         def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
             command = super().format_kernel_cmd(extra_arguments)
+            self._weekfour_command = command
             return kernel_command(
                 command,
                 scratch=Path(settings["scratch"]),
@@ -93,6 +228,20 @@ def _contained_manager(settings: dict[str, Any]) -> type:
                 memory=int(settings.get("memory", 0)),
                 contain=bool(settings.get("contain", False)),
             )
+
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            command: list[str] = getattr(self, "_weekfour_command", [])
+            provisioner: Any = self.provisioner
+            if _ZYGOTE and "ipykernel_launcher" in command and provisioner is not None:
+                argv = command[command.index("ipykernel_launcher") + 1 :]
+                forked = _ZYGOTE[0].spawn(argv, cwd=kw.get("cwd"), env=kw.get("env"))
+                if forked is not None:
+                    provisioner.process = forked
+                    provisioner.pid = provisioner.pgid = forked.pid
+                    provisioner.cwd = kw.get("cwd")
+                    self._reconcile_connection_info(provisioner.connection_info)
+                    return
+            await super()._async_launch_kernel(kernel_cmd, **kw)
 
     return ContainedKernelManager
 
@@ -114,6 +263,8 @@ def pytest_configure(config: pytest.Config) -> None:
         nbval.kernel.KernelManager = _contained_manager(settings)
         become_subreaper()
         signal.signal(signal.SIGTERM, _on_sigterm)
+        if settings.get("zygote") and hasattr(os, "pidfd_open"):
+            _ZYGOTE.append(KernelZygote(settings))
 
 
 _RESULTS = pytest.StashKey[list[dict[str, Any]]]()
@@ -187,7 +338,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     parent: Any = item.parent
     if item.config.getoption("--grader-kernel") and item.config.stash.get(_NOTEBOOK, None) is not parent:
         item.config.stash[_NOTEBOOK] = parent
-        kill_descendants()  # what the previous notebook's kernel left running
+        # What the previous notebook's kernel left running (the zygote stays; the kernels it forked do not).
+        kill_descendants(spare=[z.pid for z in _ZYGOTE if z.pid is not None])
     if parent.kernel is None:
         return
     if not parent.kernel.is_alive():

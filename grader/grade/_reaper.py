@@ -76,11 +76,12 @@ def _reap() -> None:
             return
 
 
-def kill_descendants(keep: Collection[int] = ()) -> int:
-    """SIGKILL every descendant of this process but ``keep`` (and theirs), until none is left; returns how many."""
+def kill_descendants(keep: Collection[int] = (), spare: Collection[int] = ()) -> int:
+    """SIGKILL every descendant of this process but ``keep`` (and theirs) and ``spare`` (not theirs), until none is
+    left; returns how many."""
     killed: set[int] = set()
     for _ in range(_ROUNDS):
-        victims = [p for p in descendants() if p not in keep and not _under(p, keep)]
+        victims = [p for p in descendants() if p not in keep and p not in spare and not _under(p, keep)]
         if not victims:
             break
         for pid in victims:
@@ -89,7 +90,7 @@ def kill_descendants(keep: Collection[int] = ()) -> int:
                 killed.add(pid)
             except ProcessLookupError:
                 pass
-        _reap_children_except(keep)
+        _reap_children_except([*keep, *spare])
     return len(killed)
 
 
