@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
@@ -34,7 +35,9 @@ def _safe(
     try:
         return grade_submission(sub, registry=registry, timeout=timeout, limits=limits, on_notebook=on_notebook)
     except Exception as exc:  # the grader's own failure on one submission must not stop the cohort
-        # The exception's text may hold the grader's temporary paths: only its kind is reported.
+        # The exception's text may hold the grader's temporary paths: the report, which learners see, names only its
+        # kind; the whole traceback goes to the instructor's terminal (stderr), to be read or sent with a bug report.
+        tqdm.write(f"The grader failed on {sub.learner} ({sub.path}):\n{traceback.format_exc()}", file=sys.stderr)
         message = f"could not grade this submission: the grader failed ({type(exc).__name__}). Grade it again alone."
         notebooks = [NotebookScore(str(p), [], message, ungradable=True) for _, p in sub.notebooks]
         notebooks = notebooks or [NotebookScore(str(sub.path), [], message, ungradable=True)]

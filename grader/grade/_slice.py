@@ -26,6 +26,7 @@ from __future__ import annotations
 import ast
 import functools
 import json
+import os
 import symtable
 import sys
 from collections.abc import Iterable
@@ -231,6 +232,16 @@ def _string(node: ast.AST | None) -> str | None:
 def _requested(path: str) -> frozenset[str]:
     """The names a check module asks a namespace for by name: ``ns.function("x")``, ``ns.get("x")``, ``ns["x"]``,
     ``"x" in ns``. (A name asked for through a variable is one a solution cell binds, kept anyway.)"""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return frozenset()
+    return _requested_in(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=128)
+def _requested_in(path: str, mtime_ns: int, size: int) -> frozenset[str]:
+    """:func:`_requested` for one version of the file (a cohort reads each check module once, not per learner)."""
     try:
         tree = ast.parse(Path(path).read_text(encoding="utf-8"))
     except (OSError, SyntaxError, ValueError):

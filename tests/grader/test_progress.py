@@ -27,3 +27,19 @@ def test_one_submission_shows_a_bar_over_its_notebooks(capsys: pytest.CaptureFix
     (result,) = grade_cohort([sub], registry=CheckRegistry([CHECKS], use_env=False), timeout=5)
     err = capsys.readouterr().err
     assert "notebook" in err and "92-extra.ipynb" in err and f"{result.score}/{result.max_score}" in err
+
+
+def test_a_grader_failure_reports_its_kind_and_prints_the_traceback_for_the_instructor(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise SystemError("/tmp/weekfour-grade-x/scratch: a path the learner must not see")
+
+    monkeypatch.setattr("grader.grade._cohort.grade_submission", broken)
+    sub = find_submission(SUBMISSIONS / "unsolved", EXPECTED)
+    (result,) = grade_cohort([sub], registry=CheckRegistry([CHECKS], use_env=False), timeout=5, progress=False)
+    feedback = " ".join(nb.error or "" for nb in result.notebooks)
+    assert "the grader failed (SystemError)" in feedback and "Grade it again alone" in feedback
+    assert "weekfour-grade-x" not in feedback
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "SystemError: /tmp/weekfour-grade-x/scratch" in err and "unsolved" in err
