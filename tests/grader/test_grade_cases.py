@@ -76,14 +76,18 @@ def _timed_out(notebooks: list[Any]) -> set[tuple[str, str, str]]:
 
 def _raced(notebooks: list[Any]) -> set[tuple[str, str, str]]:
     """The exercises of empties-workdir whose check results were lost: its cell deletes the files of its working
-    folder while the grader's processes write theirs there, so which of them it reaches first varies from run to run
-    (either way the exercise scores 0); only their feedback is left out of the comparison."""
+    folder and the one above (the graded copies, the kernel's result rows) while the grader's processes read and
+    write theirs there, so which of them it reaches first varies from run to run (either way the exercise scores 0);
+    only their feedback is left out of the comparison."""
     return {
         (lr, nb, e[0])
         for lr, nb, _, exercises in notebooks
         for e in exercises
-        if lr == "empties-workdir" and "failed without a result" in e[-1]
+        if lr == "empties-workdir" and any(lost in e[-1] for lost in _LOST)
     }
+
+
+_LOST = ("failed without a result", "did not run (an earlier problem stopped the notebook)")
 
 
 def _steady(notebook: Any, timed: set[tuple[str, str, str]], raced: set[tuple[str, str, str]]) -> Any:
