@@ -719,8 +719,12 @@ def _chain(ns: Namespace, names: tuple[str, ...] = ("primary", "backup")) -> tup
     return (lambda q: serve(q, pairs, cache=cache)), rungs
 
 
-def _question(rng: random.Random) -> str:
-    return f"Where is my order A{rng.randrange(1000, 9999)}?"
+def _question(rng: random.Random, *, besides: str | None = None) -> str:
+    """A customer's question; ``besides``: one it must differ from (one in 9,000 draws would repeat it)."""
+    while True:
+        question = f"Where is my order A{rng.randrange(1000, 9999)}?"
+        if question != besides:
+            return question
 
 
 def _serve(handle: Callable[[str], Any], q: str, what: str, expected: str) -> Any:
@@ -790,7 +794,7 @@ def cache_then_degraded(ns: Namespace) -> None:
         backup.down(ns.rng.choice(ERROR_KINDS))
         what = f"every provider is down ({_ERROR_NAMES[kind]} from the primary)"
         again = _serve(handle, asked, what, "a Served from the cache")
-        never = _serve(handle, _question(ns.rng), what, "a Served in degraded mode")
+        never = _serve(handle, _question(ns.rng, besides=asked), what, "a Served in degraded mode")
         _expect_served(again, "cache", f"{what} but the question was answered earlier", earlier.answer)
         if again.reply is None or again.reply.answer != earlier.answer:
             raise CheckFailed(
