@@ -17,16 +17,18 @@ Async code runs on a *virtual-time* event loop bound to the clock (the ``looptim
 The loop's ``time()`` is the clock. Whenever every task waits on a timer, the loop jumps the clock to the next timer
 instead of waiting, so ``asyncio.sleep``, ``asyncio.wait_for``/``asyncio.timeout``, ``Semaphore``, ``gather`` and
 ``Queue`` all overlap exactly as they would in real time. Inside a Jupyter kernel (where a loop already runs in the
-thread) ``clock.run`` runs the virtual loop in a worker thread and waits for it.
+thread) ``clock.run`` sets that loop aside while the virtual one runs. Code that calls ``run`` many times (a replay
+of a month's page loads) wraps the calls in ``with clock.one_loop():`` to reuse one loop.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import selectors
-import threading
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Iterator, Mapping
 from concurrent.futures import Executor
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar, TypeVarTuple
 
@@ -72,6 +74,7 @@ class SimClock:
         self._start = start.astimezone(UTC)
         self._epoch0 = self._start.timestamp()
         self._t = 0.0
+        self._runner: asyncio.Runner | None = None  # set inside one_loop()
 
     def __repr__(self) -> str:
         return f"SimClock(now={self._t:.3f}s, at={self.datetime().isoformat()})"
@@ -138,35 +141,67 @@ class SimClock:
 
     # -- running async code ------------------------------------------------------------------------------------
     def run(self, coro: Coroutine[Any, Any, T]) -> T:
-        """Run ``coro`` to completion on a virtual-time event loop bound to this clock and return its result."""
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
+        """Run ``coro`` to completion on a virtual-time event loop bound to this clock and return its result.
+
+        Like ``asyncio.run``: a fresh context, and tasks the coroutine leaves behind are cancelled when it returns.
+        Inside a running loop (a Jupyter kernel runs one in its thread) that loop is set aside for the call: it is
+        paused anyway, since the caller waits for the result.
+        """
+        outer = asyncio._get_running_loop()
+        if outer is None:
             return self._run_here(coro)
-        return self._run_in_thread(coro)
+        asyncio._set_running_loop(None)
+        try:
+            return self._run_here(coro)
+        finally:
+            asyncio._set_running_loop(outer)
+
+    @contextmanager
+    def one_loop(self) -> Iterator[None]:
+        """Within the block, :meth:`run` reuses one event loop instead of making one per call.
+
+        A replay calls ``run`` once per page load; a new loop each time (a selector, a self-pipe, a thread pool's
+        bookkeeping) costs about as much as a short coroutine itself. Each call still gets a fresh context and its
+        leftover tasks cancelled, so nothing carries over from one call to the next but the loop object.
+        """
+        if self._runner is not None:  # nested: the outer block's loop serves
+            yield
+            return
+        runner = asyncio.Runner(loop_factory=lambda: _VirtualLoop(self))
+        self._runner = runner
+        try:
+            yield
+        finally:
+            self._runner = None
+            outer = asyncio._get_running_loop()
+            asyncio._set_running_loop(None)
+            try:
+                runner.close()
+            finally:
+                asyncio._set_running_loop(outer)
 
     def _run_here(self, coro: Coroutine[Any, Any, T]) -> T:
+        runner = self._runner
+        if runner is None or runner.get_loop().is_running():  # no block, or run() nested in a running coroutine
+            return self._fresh(coro)
+        try:
+            return runner.run(coro, context=contextvars.copy_context())
+        finally:
+            _cancel_leftovers(runner.get_loop())
+
+    def _fresh(self, coro: Coroutine[Any, Any, T]) -> T:
         with asyncio.Runner(loop_factory=lambda: _VirtualLoop(self)) as runner:
             return runner.run(coro)
 
-    def _run_in_thread(self, coro: Coroutine[Any, Any, T]) -> T:
-        # A loop already runs in this thread (a Jupyter kernel, or clock.run nested in a coroutine): run ours in a
-        # worker thread and wait. The calling loop is paused meanwhile, which is fine: simulated time costs nothing.
-        results: list[T] = []
-        errors: list[BaseException] = []
 
-        def target() -> None:
-            try:
-                results.append(self._run_here(coro))
-            except BaseException as exc:  # re-raised in the calling thread
-                errors.append(exc)
-
-        worker = threading.Thread(target=target, name="weekfour-simclock", daemon=True)
-        worker.start()
-        worker.join()
-        if errors:
-            raise errors[0]
-        return results[0]
+def _cancel_leftovers(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel the tasks a coroutine left on ``loop`` and let them finish, as ``asyncio.run`` does before closing."""
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    if not pending:
+        return
+    for task in pending:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
 
 
 class _VirtualSelector(selectors.BaseSelector):

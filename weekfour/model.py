@@ -234,7 +234,7 @@ class ScriptedModel:
 
     def respond(self, request: ChatRequest, ctx: TurnContext) -> ModelTurn:
         convo = _read(request)
-        if _ABUSE.search(convo.question):
+        if _abusive(convo.question):
             return ModelTurn(refusal=REFUSAL)
         offered = {t.get("function", {}).get("name") for t in request.tools or () if isinstance(t, dict)}
         choice = request.tool_choice
@@ -257,12 +257,7 @@ class ScriptedModel:
 
     def _order_id(self, convo: _Conversation) -> str | None:
         if "oid" not in convo.memo:
-            convo.memo["oid"] = None
-            for text in (convo.question, *convo.earlier_user_text):
-                found = _ORDER_ID.search(text)
-                if found:
-                    convo.memo["oid"] = found.group(1).upper()
-                    break
+            convo.memo["oid"] = _first_order_id(convo.question, tuple(convo.earlier_user_text))
         oid: str | None = convo.memo["oid"]
         return oid
 
@@ -273,23 +268,7 @@ class ScriptedModel:
         return kind
 
     def _classify(self, convo: _Conversation) -> str:
-        q = convo.question
-        if not q.strip():
-            return "empty"
-        if _INJECTION.search(q):
-            return "injection"
-        if _ALL_ORDERS.search(q):
-            return "all_orders"
-        has_id = self._order_id(convo) is not None
-        if has_id and _REFUND.search(q):
-            return "refund"
-        if has_id and (_STATUS.search(q) or _ORDER_ID.search(q)):
-            return "status"
-        if any(word in q.lower() for word, _ in _POLICY_TOPICS):
-            return "policy"
-        if has_id:  # a follow-up ("and when will it arrive?") about the order named earlier
-            return "status"
-        return "other"
+        return _kind_of(convo.question, self._order_id(convo) is not None)
 
     def _fixed_on_reask(self, convo: _Conversation) -> bool:
         """Told what was wrong, the model gets it right this time (a seeded draw per question and attempt)."""
@@ -617,6 +596,46 @@ def _logprob(piece: str, unsure: bool) -> float:
     return round(lo + (hi - lo) * _unit("logprob", piece), 4)
 
 
+# The model re-reads the whole conversation with every request, and a conversation's question, its earlier messages
+# and a pasted log stay the same from one step to the next: what it works out from the text alone is remembered.
+
+
+@lru_cache(maxsize=4096)
+def _abusive(question: str) -> bool:
+    return _ABUSE.search(question) is not None
+
+
+@lru_cache(maxsize=4096)
+def _first_order_id(question: str, earlier: tuple[str, ...]) -> str | None:
+    """The order the customer is asking about: the first id in the question, else in the earlier messages."""
+    for text in (question, *earlier):
+        found = _ORDER_ID.search(text)
+        if found:
+            return found.group(1).upper()
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _kind_of(q: str, has_id: bool) -> str:
+    """What kind of question ``q`` is (``has_id``: an order id is named in it or earlier)."""
+    if not q.strip():
+        return "empty"
+    if _INJECTION.search(q):
+        return "injection"
+    if _ALL_ORDERS.search(q):
+        return "all_orders"
+    if has_id and _REFUND.search(q):
+        return "refund"
+    if has_id and (_STATUS.search(q) or _ORDER_ID.search(q)):
+        return "status"
+    if any(word in q.lower() for word, _ in _POLICY_TOPICS):
+        return "policy"
+    if has_id:  # a follow-up ("and when will it arrive?") about the order named earlier
+        return "status"
+    return "other"
+
+
+@lru_cache(maxsize=4096)
 def _language(text: str) -> str:
     scores = {lang: len(p.findall(text)) for lang, p in _LANGUAGES.items()}
     best = max(scores, key=lambda k: scores[k])

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import importlib
 import json
 import os
@@ -165,6 +166,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fd", type=int, required=True, help="the pipe the zygote answers on")
     args = parser.parse_args(argv)
     _preload()
+    # What the preload made lives as long as every kernel: frozen, the kernels' collections never walk it (nor
+    # write to its pages, which copy-on-write would then duplicate into each kernel).
+    gc.collect()
+    gc.freeze()
     return _serve(args.fd)
 
 

@@ -38,7 +38,10 @@ def _outcomes(outcome: RunOutcome) -> dict[tuple[str, int], str]:
     return {(item["notebook"], item["cell"]): item["outcome"] for item in outcome.items}
 
 
-PRELOADED = "import sys\nassert 'pandas' in sys.modules and 'weekfour.labs.week_four' in sys.modules"
+PRELOADED = (
+    "import gc, sys\nassert 'pandas' in sys.modules and 'weekfour.labs.week_four' in sys.modules\n"
+    "assert gc.get_freeze_count() > 10_000 and gc.isenabled()  # the preload is frozen, the collector still runs"
+)
 NOT_PRELOADED = "import sys\nassert 'pandas' not in sys.modules"
 BACKEND = "import matplotlib, os\nassert matplotlib.get_backend().lower() == os.environ['MPLBACKEND'].lower() == 'agg'"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -158,22 +159,87 @@ def test_run_propagates_exceptions() -> None:
         SimClock().run(boom())
 
 
-def test_run_inside_a_running_loop_uses_a_worker_thread() -> None:
+def test_run_inside_a_running_loop_sets_it_aside_and_restores_it() -> None:
     # What a Jupyter kernel looks like: a real loop already runs in this thread.
     clock = SimClock()
-    threads: list[str] = []
+    seen: list[asyncio.AbstractEventLoop] = []
 
     async def inner() -> float:
-        threads.append(threading.current_thread().name)
+        seen.append(asyncio.get_running_loop())
         await asyncio.gather(*(asyncio.sleep(3) for _ in range(5)))
         return clock.now()
 
-    async def kernel_cell() -> float:
+    async def kernel_cell() -> tuple[float, bool]:
+        outer = asyncio.get_running_loop()
+        result = clock.run(inner())
+        return result, asyncio.get_running_loop() is outer
+
+    result, restored = asyncio.run(kernel_cell())
+    assert result == pytest.approx(3.0)
+    assert restored
+    assert seen and seen[0].time() == clock.now()  # the virtual loop ran it, not the outer one
+
+
+def test_run_inside_a_running_loop_restores_it_when_the_coroutine_raises() -> None:
+    clock = SimClock()
+
+    async def boom() -> None:
+        raise ValueError("inner")
+
+    async def kernel_cell() -> bool:
+        outer = asyncio.get_running_loop()
+        with pytest.raises(ValueError, match="inner"):
+            clock.run(boom())
+        return asyncio.get_running_loop() is outer
+
+    assert asyncio.run(kernel_cell())
+
+
+def test_one_loop_reuses_one_loop_and_each_run_starts_clean() -> None:
+    clock = SimClock()
+    marker: contextvars.ContextVar[str] = contextvars.ContextVar("marker", default="unset")
+    loops: list[asyncio.AbstractEventLoop] = []
+    leftovers: list[str] = []
+
+    async def leave_a_task() -> str:
+        loops.append(asyncio.get_running_loop())
+        seen = marker.get()
+        marker.set("set by an earlier run")
+
+        async def forever() -> None:
+            try:
+                await asyncio.sleep(3600)
+            except asyncio.CancelledError:
+                leftovers.append("cancelled")
+                raise
+
+        asyncio.get_running_loop().create_task(forever())
+        await asyncio.sleep(1)
+        return seen
+
+    with clock.one_loop():
+        first = clock.run(leave_a_task())
+        second = clock.run(leave_a_task())
+    assert loops[0] is loops[1]
+    assert loops[0].is_closed()
+    assert (first, second) == ("unset", "unset")  # a fresh context per run, as asyncio.run gives
+    assert leftovers == ["cancelled", "cancelled"]  # each run's leftover task is cancelled when it returns
+    assert clock.now() == pytest.approx(2.0)  # the leftover's hour-long sleep never ran the clock on
+
+
+def test_one_loop_serves_a_run_nested_in_a_running_coroutine_with_a_fresh_loop() -> None:
+    clock = SimClock()
+
+    async def inner() -> float:
+        await asyncio.sleep(5)
+        return clock.now()
+
+    async def outer() -> float:
         return clock.run(inner())
 
-    result = asyncio.run(kernel_cell())
-    assert result == pytest.approx(3.0)
-    assert threads and threads[0] != threading.current_thread().name
+    with clock.one_loop():
+        assert clock.run(outer()) == pytest.approx(5.0)
+        assert clock.run(inner()) == pytest.approx(10.0)
 
 
 def test_asleep_inside_run_overlaps() -> None:

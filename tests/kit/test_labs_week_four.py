@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 from typing import Any
 
 import httpx
@@ -153,6 +155,30 @@ def test_off_the_request_path_the_page_answers_at_once_and_failed_jobs_count() -
     assert list(v["page_s"]) == [cap.ENQUEUE_S, cap.ENQUEUE_S]
     assert v["answer_s"].iloc[0] > 1.0  # the model's seconds are in the time to answer, not on the page
     assert list(v["user_error"]) == [False, True] and v["error"].iloc[1] == "RuntimeError"
+
+
+def test_jobs_share_one_loop_and_the_replay_leaves_the_collector_as_it_found_it() -> None:
+    sb = cap.month_sandbox(scenario=Scenario(), seed=4)
+    qs = _status_questions(sb, 3)
+    agent = sb.agent()
+    loops: list[asyncio.AbstractEventLoop] = []
+    frozen: list[int] = []
+
+    class _Recording(_Queue):
+        async def run_one(self) -> bool:
+            loops.append(asyncio.get_running_loop())
+            frozen.append(gc.get_freeze_count())
+            return await super().run_one()
+
+    def handler(question: str, history: list[dict[str, Any]]) -> Served:
+        reply = agent.ask(question, history)
+        return Served(reply.answer, "primary", reply)
+
+    run = cap.replay(sb, cap.Deployment(handler, jobs=_Recording), _visits(*qs))
+    assert not run.visits["user_error"].any()
+    assert len(loops) == 3 and all(loop is loops[0] for loop in loops)  # one event loop served every job
+    assert all(n > 0 for n in frozen)  # the heap from before the replay sat out its collections
+    assert gc.get_freeze_count() == 0
 
 
 def test_history_carries_the_conversation_to_the_next_turn() -> None:

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import httpx
 
+from weekfour._heap import frozen_heap
 from weekfour.labs._stats import quantile
 from weekfour.sandbox import Sandbox, sandbox
 from weekfour.scenarios import CHAT_FAMILY, Scenario, production_month
@@ -605,7 +606,8 @@ def replay(
             "replay needs a sandbox made by month_sandbox() (it installs the web server's time limits); build the "
             "sandbox with month_sandbox(...), then the deployment from it"
         )
-    return _Replay(sb, deployment).run(visits, name or deployment.name or "deployment", day_cap)
+    with frozen_heap(), sb.clock.one_loop():
+        return _Replay(sb, deployment).run(visits, name or deployment.name or "deployment", day_cap)
 
 
 # --- tables, plots, widget ---------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -82,11 +82,8 @@ class RequestLog:
         """One row per request; ``tags`` joined by commas, ``chunk_times`` left out."""
         import pandas
 
-        columns = [f for f in LogEntry.__dataclass_fields__ if f != "chunk_times"]
-        rows = []
-        for e in self._entries:
-            row = asdict(e)
-            del row["chunk_times"]
-            row["tags"] = ",".join(e.tags)
-            rows.append(row)
+        columns = [f.name for f in fields(LogEntry) if f.name != "chunk_times"]
+        # Every field but chunk_times is a str, a number or None (tags is joined): no deep copy needed (asdict makes
+        # one, field by field, for every entry).
+        rows = [[",".join(e.tags) if name == "tags" else getattr(e, name) for name in columns] for e in self._entries]
         return pandas.DataFrame(rows, columns=columns)
