@@ -76,9 +76,11 @@ class _RecordingExplorer(fallbacks.FaultExplorer):
         self.report = report
         self.busy_during: list[Any] = []
         self.replayed: list[Any] = []
+        self.in_background: list[bool] = []
 
-    def _replay(self, mode: str) -> list[fallbacks.NightReport]:
+    def _replay(self, mode: str, *, background: bool = False) -> list[fallbacks.NightReport]:
         self.replayed.append(mode)
+        self.in_background.append(background)
         if self._widget is not None:
             self.busy_during.append((self._busy.value, self._dropdown.disabled))
         return [dataclasses.replace(self.report, name=mode)]
@@ -115,8 +117,10 @@ def test_the_background_replays_every_mode_once(whole_night: fallbacks.NightRepo
     explorer = _RecordingExplorer(whole_night, precompute=True)
     explorer.widget()
     assert explorer._warming is not None
-    explorer._warming.join(timeout=60)
+    explorer.finish_warming(timeout=60)
+    assert not explorer._warming.is_alive()
     assert sorted(explorer.replayed) == sorted(explorer.modes)
+    assert explorer.in_background == [False] + [True] * (len(explorer.modes) - 1)  # the first is the widget's own
     explorer._dropdown.value = "quota exhausted at 04:30"
     assert explorer.replayed.count("quota exhausted at 04:30") == 1
 

@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Any, Final, TypeGuard
 
 import httpx
 
+from weekfour._heap import frozen_heap
+from weekfour._idle import wait_for_idle, watch_cells
 from weekfour.agent import SupportAgent
 from weekfour.clock import SimClock
 from weekfour.provider import EchoModel, MockProvider
@@ -281,6 +283,7 @@ class NightReport:
         return row
 
 
+@frozen_heap()  # a night allocates much that lives to its end: see weekfour/_heap.py
 def run_traffic(
     sb: Sandbox,
     handler: Handler,
@@ -531,6 +534,16 @@ _MODES: Final = {
 }
 
 
+def _between_cells(handler: Handler, *, give_up: Callable[[], bool]) -> Handler:
+    """``handler``, holding each customer until no cell runs (background replays must not slow the learner's cells)."""
+
+    def paced(text: str) -> Served:
+        wait_for_idle(give_up)
+        return handler(text)
+
+    return paced
+
+
 class FaultExplorer:
     """Pick a failure mode; see what the night does to each handler (a table and the error timeline).
 
@@ -540,7 +553,7 @@ class FaultExplorer:
 
     A replay is computed once per mode and kept. With the kit's own handlers, the widget also replays the other modes
     in a background thread after it first shows (``precompute``; never while grading), so a change of mode answers
-    from what is kept instead of replaying the night again.
+    from what is kept instead of replaying the night again. That thread works only while no cell runs.
     """
 
     modes: Final = tuple(_MODES)
@@ -562,10 +575,12 @@ class FaultExplorer:
         self._views: dict[str, tuple[Any, Any, str]] = {}  # mode -> (table, timeline image, note under it)
         self._computing: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
+        self._wanted: set[str] = set()  # modes the foreground waits for
+        self._hurry = False  # a cell waits for the whole background (finish_warming)
         self._warming: threading.Thread | None = None
         self._widget: Any = None
 
-    def _replay(self, mode: str) -> list[NightReport]:
+    def _replay(self, mode: str, *, background: bool = False) -> list[NightReport]:
         kind = _MODES[mode]
         reports = []
         for name, make in self.handlers.items():
@@ -573,10 +588,13 @@ class FaultExplorer:
             if kind is not None:
                 sb.provider.faults[:] = [f for f in sb.provider.faults if f.kind == kind]
                 sb.scenario = Scenario(name=mode, faults=tuple(sb.provider.faults))
-            reports.append(run_night(sb, make(sb), n=self.n, name=name))
+            handler = make(sb)
+            if background:  # each customer waits until no cell runs, unless a cell waits for this very mode
+                handler = _between_cells(handler, give_up=lambda: self._hurry or mode in self._wanted)
+            reports.append(run_night(sb, handler, n=self.n, name=name))
         return reports
 
-    def run(self, mode: str) -> list[NightReport]:
+    def run(self, mode: str, *, background: bool = False) -> list[NightReport]:
         """The reports of ``mode``: replayed the first time (or waited for, when the background has it in hand)."""
         if mode not in _MODES:
             raise ValueError(f"unknown mode {mode!r}; choose one of {list(_MODES)}")
@@ -591,10 +609,11 @@ class FaultExplorer:
                 else:
                     mine = False
             if not mine:
+                self._wanted.add(mode)  # the background stops waiting for idle on this mode's behalf
                 busy.wait()  # computed elsewhere; if that failed, the loop replays it here and raises here
                 continue
             try:
-                reports = self._replay(mode)
+                reports = self._replay(mode, background=background)
                 with self._lock:
                     self._cache[mode] = reports
                 return reports
@@ -604,12 +623,18 @@ class FaultExplorer:
                 busy.set()
 
     def warm(self) -> None:
-        """Replay every mode not kept yet (what the background thread does)."""
+        """Replay every mode not kept yet (what the background thread does, between the cells)."""
         for mode in self.modes:
             try:
-                self.run(mode)
+                self.run(mode, background=True)
             except Exception:  # the foreground replays it and shows the error where it belongs
                 continue
+
+    def finish_warming(self, timeout: float | None = None) -> None:
+        """Wait until the background has replayed every mode (it stops waiting for the cells to end meanwhile)."""
+        if self._warming is not None:
+            self._hurry = True
+            self._warming.join(timeout)
 
     def show(self, mode: str) -> list[NightReport]:
         """Compute ``mode`` and, when the widget exists, draw it there."""
@@ -637,6 +662,7 @@ class FaultExplorer:
             dropdown.observe(self._on_change, names="value")
             self._on_change({"new": dropdown.value})
             if self.precompute and self._warming is None:
+                watch_cells()
                 self._warming = threading.Thread(target=self.warm, name="fault-explorer", daemon=True)
                 self._warming.start()
         return self._widget

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 
+from weekfour._heap import frozen_heap
 from weekfour.clock import SimClock, minutes
 from weekfour.traffic import Question, arrivals, is_correct
 from weekfour.world import DAY
@@ -137,6 +138,7 @@ def _clock_label(clock: SimClock, t: float) -> str:
     return (clock.start + timedelta(seconds=t)).strftime("%a %H:%M")
 
 
+@frozen_heap()  # a night allocates much that lives to its end: see weekfour/_heap.py
 def run_night(
     sb: Sandbox,
     agent: Any,
