@@ -7,6 +7,7 @@ that must raise, and the two ways checks compare numbers.
   raised something else, or returned, the check fails and says which (what it raised, or what it returned).
 - ``same_amount(a, b)``: two computed amounts equal but for float rounding (a relative 1e-9).
 - ``number_near(value, target, tol)``: ``value`` is a finite real number (not a bool) within ``tol`` of ``target``.
+- ``expected_worst_case(body, catalog)``: the checks' own worst-case price of a request body (notebook 02's rule).
 
 Either call helper lets the exceptions in ``lets_through`` pass untouched (``NotImplementedError``, so that the stub of
 an exercise reads as "not attempted"; a ``CheckFailed`` the learner's code ran into).
@@ -16,11 +17,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Final, TypeVar, overload
+from typing import Any, Final, TypeVar, overload
 
 from grader._api import _MISSING, CheckFailed
+from weekfour.catalog import Catalog
+from weekfour.tokens import count_message_tokens
 
-__all__ = ["Raised", "must_not_raise", "must_raise", "number_near", "raised", "same_amount"]
+__all__ = ["Raised", "expected_worst_case", "must_not_raise", "must_raise", "number_near", "raised", "same_amount"]
 
 T = TypeVar("T")
 E = TypeVar("E", bound=BaseException)
@@ -132,3 +135,13 @@ def number_near(value: object, target: float, tol: float) -> bool:
         and math.isfinite(value)
         and abs(value - target) <= tol
     )
+
+
+def expected_worst_case(body: dict[str, Any], catalog: Catalog) -> float:
+    """The checks' own figure, priced by ``catalog``: every prompt token, plus the completion ceiling (the body's,
+    else what the model could still write)."""
+    spec = catalog.resolve(body["model"])
+    tokens_in = count_message_tokens(body["messages"], tools=body.get("tools"))
+    stated = body.get("max_completion_tokens") or body.get("max_tokens")
+    room = max(spec.context_window - tokens_in, 0)
+    return catalog.price(body["model"], tokens_in, min(spec.max_output_tokens, room) if stated is None else stated)

@@ -13,10 +13,10 @@ import httpx
 from openai.types.chat import ChatCompletionMessageParam
 
 from grader.checks import CheckFailed, Namespace, exercise
-from grader.checks._helpers import must_not_raise, must_raise, same_amount
+from grader.checks._helpers import expected_worst_case, must_not_raise, must_raise, same_amount
 from weekfour import scenarios
 from weekfour.agent import SupportAgent
-from weekfour.catalog import Catalog, default_catalog
+from weekfour.catalog import default_catalog
 from weekfour.labs.runaway_spend import BudgetExceeded
 from weekfour.sandbox import Sandbox, sandbox
 from weekfour.tokens import count_message_tokens, count_tokens
@@ -86,16 +86,6 @@ _ALL_ORDERS = ("Can you check all my orders?", "check all my orders please", "Wh
 
 def _text(ns: Namespace, n: int) -> str:
     return " ".join(ns.rng.choice(_WORDS) for _ in range(n))
-
-
-def _expected_worst(body: dict[str, Any], catalog: Catalog) -> float:
-    """The check's own figure, priced by the kit's price list: every prompt token, plus the completion ceiling (the
-    body's, else what the model could still write)."""
-    spec = catalog.resolve(body["model"])
-    tokens_in = count_message_tokens(body["messages"], tools=body.get("tools"))
-    stated = body.get("max_completion_tokens") or body.get("max_tokens")
-    room = max(spec.context_window - tokens_in, 0)
-    return catalog.price(body["model"], tokens_in, min(spec.max_output_tokens, room) if stated is None else stated)
 
 
 # -- 2.1 cost accounting -----------------------------------------------------------------------------------------
@@ -201,7 +191,7 @@ def bounds_the_worst_case(ns: Namespace) -> None:
     bodies += [(_near_window_body(ns, over=False), True), (_near_window_body(ns, over=True), False)]
     for body, send in bodies:
         got = worst_case_cost(body, catalog)
-        want = _expected_worst(body, catalog)
+        want = expected_worst_case(body, catalog)
         prompt = count_message_tokens(body["messages"], tools=body.get("tools"))
         if not isinstance(got, int | float) or not same_amount(float(got), want):
             raise CheckFailed(
@@ -328,7 +318,7 @@ def never_crosses_the_day_cap(ns: Namespace) -> None:
             expected="BudgetExceeded(scope='day')",
             got=refusal,
         )
-    worst = _expected_worst(agent.request_body(agent.last), sb.catalog)
+    worst = expected_worst_case(agent.request_body(agent.last), sb.catalog)
     if spent + worst <= cap + 1e-12:
         raise CheckFailed(
             "the budget refused a request that fitted: it stops the agent too early",
@@ -365,8 +355,8 @@ def works_with_the_openai_sdk(ns: Namespace) -> None:
         {"role": "user", "content": long_paste(ns.rng.randint(4_000, 9_000)) + "\nWhat is your return policy?"}
     ]
     ceiling = ns.rng.randint(200, 1_000)
-    low = _expected_worst({"model": "wf-chat", "messages": small, "max_completion_tokens": ceiling}, sb.catalog)
-    high = _expected_worst({"model": "wf-chat", "messages": big, "max_completion_tokens": ceiling}, sb.catalog)
+    low = expected_worst_case({"model": "wf-chat", "messages": small, "max_completion_tokens": ceiling}, sb.catalog)
+    high = expected_worst_case({"model": "wf-chat", "messages": big, "max_completion_tokens": ceiling}, sb.catalog)
     cap = ns.rng.uniform(low * 1.1, high * 0.9)
     budget = _budget(ns, sb, sb.provider.transport(), per_request=cap)
     sdk = sb.openai(http_client=sb.client(transport=budget))

@@ -9,6 +9,7 @@ number. 6.7 and 6.8 judge the SLOs with the checks' own arithmetic, never with t
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import random
@@ -19,7 +20,8 @@ import httpx
 
 from grader._registry import CheckRegistry
 from grader.checks import CheckFailed, Namespace, NotAttempted, exercise
-from grader.checks._helpers import must_raise
+from grader.checks._helpers import expected_worst_case, must_raise
+from weekfour.catalog import Catalog
 from weekfour.labs.week_four import (
     DAY_CAP_USD,
     SLO,
@@ -52,6 +54,8 @@ RULES = {
     "6.5/same-as-05": "the pasted names pass every check of exercise 5.4 (public here, hidden at grading)",
     "6.6/one-budget-both-providers": "one HardBudget in the transport sees every request to both providers: the day's "
     "spend on both together stays within day_cap",
+    "6.6/per-request-ceiling": "the budget refuses, before sending, a request whose worst case is over $0.05; one at "
+    "or under it goes out",
     "6.6/off-request-path": "Deployment(handler, jobs=JobQueue): the page never waits for the model",
     "6.6/breaker-per-provider": "each provider has its own breaker: the primary's outage never stops the backup",
     "6.6/every-rung-validated": "every rung's answer is parsed, grounded and confidence-checked before it is acted on",
@@ -185,6 +189,85 @@ def _drill(ns: Namespace, scenario: Scenario, visits_of: Callable[[Sandbox], lis
     return replay(sb, deployment, visits_of(sb), name="yours", day_cap=kw.get("day_cap", DAY_CAP_USD))
 
 
+PRIMARY_SNAPSHOT = "wf-chat-2026-01-15"
+PER_REQUEST_USD = 0.05  # the exercise's per-request ceiling
+
+
+def _worst_of(request: httpx.Request, catalog: Catalog) -> float:
+    try:
+        body = json.loads(request.content)
+        return expected_worst_case(body, catalog)
+    except Exception:  # noqa: BLE001 - a body the provider will refuse anyway costs nothing
+        return 0.0
+
+
+def _watched(sb: Sandbox, scale: float) -> tuple[list[float], list[float]]:
+    """Price the primary's snapshot ``scale`` times dearer in the catalog the learner's budget reads (the provider
+    still bills its own prices), and watch both ends of the budget: the worst case of every request a client of
+    ``sb`` tried to send, and of every request that reached the primary."""
+    specs = [
+        dataclasses.replace(
+            s, usd_per_1m_input=s.usd_per_1m_input * scale, usd_per_1m_output=s.usd_per_1m_output * scale
+        )
+        if s.id == PRIMARY_SNAPSHOT
+        else s
+        for s in sb.catalog
+    ]
+    sb.catalog = Catalog(specs, sb.catalog.aliases())
+    tried: list[float] = []
+    reached: list[float] = []
+    make_client, make_transport, catalog = sb.client, sb.provider.transport, sb.catalog
+
+    def record(request: httpx.Request) -> None:
+        tried.append(_worst_of(request, catalog))
+
+    def client(**kwargs: Any) -> httpx.Client:
+        hooks = dict(kwargs.pop("event_hooks", None) or {})
+        hooks["request"] = [*hooks.get("request", []), record]
+        return make_client(event_hooks=hooks, **kwargs)
+
+    def transport() -> httpx.MockTransport:
+        inner = make_transport()
+
+        def handle(request: httpx.Request) -> httpx.Response:
+            reached.append(_worst_of(request, catalog))
+            return inner.handle_request(request)
+
+        return httpx.MockTransport(handle)
+
+    sb.client = client
+    sb.provider.transport = transport
+    return tried, reached
+
+
+def _per_request_ceiling(ns: Namespace) -> None:
+    """A long conversation on a primary priced so that its requests' worst cases straddle $0.05."""
+    rng = ns.rng
+    sb = month_sandbox(scenario=Scenario(name="the primary at new prices"), seed=rng.randrange(1_000))
+    tried, reached = _watched(sb, scale=round(rng.uniform(6.9, 7.9), 2))
+    deployment = _deploy(ns, sb, day_cap=50.0)  # a daily cap this drill never reaches
+    chat = long_chat(sb, start=1800.0, seed=rng.randrange(1_000))
+    plain = window_traffic(sb, n=6, start=600.0, end=7200.0, seed=rng.randrange(1_000), mix=_PLAIN)
+    replay(sb, deployment, sorted([*chat, *plain], key=lambda v: v.t), name="yours", day_cap=50.0)
+    over = [round(w, 4) for w in reached if w > PER_REQUEST_USD + 1e-9]
+    if over:
+        raise CheckFailed(
+            f"Requests whose worst case is over ${PER_REQUEST_USD} reached the primary.",
+            expected=f"every request that leaves costs at most ${PER_REQUEST_USD} in the worst case",
+            got=f"{len(over)} over it, e.g. ${max(over)}",
+            hint="HardBudget(..., per_request=0.05, per_day=day_cap): the per-request ceiling refuses, before "
+            "sending, a request whose worst case would be over it.",
+        )
+    allowed = [w for w in tried if w <= PER_REQUEST_USD - 1e-9 and w > 0]
+    if len(reached) < len(allowed):
+        raise CheckFailed(
+            f"Requests whose worst case is under ${PER_REQUEST_USD} were refused before they left.",
+            expected=f"{len(allowed)} requests under the ceiling sent",
+            got=f"{len(reached)} sent",
+            hint="The per-request ceiling is $0.05, no lower; the daily cap of this drill is never reached.",
+        )
+
+
 def _no_user_errors(run: MonthRun, what: str) -> None:
     v = run.visits
     errors = v[v["user_error"]]
@@ -201,7 +284,7 @@ def _no_user_errors(run: MonthRun, what: str) -> None:
     "6.6",
     points=2,
     title="Compose the hardened agent",
-    rules=["6.6/one-budget-both-providers", "6.6/off-request-path"],
+    rules=["6.6/one-budget-both-providers", "6.6/per-request-ceiling", "6.6/off-request-path"],
 )
 def one_budget_sees_both_providers(ns: Namespace) -> None:
     rng = ns.rng
@@ -234,6 +317,7 @@ def one_budget_sees_both_providers(ns: Namespace) -> None:
             got=f"{run.scorecard().p95_page_s:.2f} s",
             hint="Deployment(handler, jobs=...) puts the AI work in a job queue off the request path (notebook 03).",
         )
+    _per_request_ceiling(ns)
 
 
 _PLAIN = {"status": 60, "refund": 20, "policy": 20}

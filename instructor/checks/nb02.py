@@ -10,12 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from grader.checks import CheckFailed, Namespace, exercise
-from grader.checks._helpers import same_amount
+from grader.checks._helpers import expected_worst_case, same_amount
 from grader.checks.nb02 import (
     _budget,
     _check_history,
     _conversation,
-    _expected_worst,
     _guarded,
     _paste_question,
     _text,
@@ -51,7 +50,7 @@ def charges_what_the_provider_billed(ns: Namespace) -> None:
         )
     sb.clock.advance_to(sb.clock.next_at(hour=0) + 60.0)
     body = {"model": "wf-chat", "messages": [{"role": "user", "content": "hello"}], "max_tokens": 50}
-    budget.per_day = budget.day_spent + _expected_worst(body, sb.catalog) * 0.5
+    budget.per_day = budget.day_spent + expected_worst_case(body, sb.catalog) * 0.5
     try:
         sb.client(transport=budget).post("/chat/completions", json=body)
     except BudgetExceeded:
