@@ -1,7 +1,7 @@
 """How fast the capstone's month replays, printed as figures (no assertions).
 
 Run ``python benchmarks/bench_week_four.py``. It replays the 30-day production month (every failure mode at once)
-against the day-three agent at two sizes: a small shop's month (1,000 page loads; notebook 06 replays 600) and a
+against the day-three agent at two sizes: a small shop's month (1,000 page loads; notebook 06 replays 500) and a
 busier month (8,000 page loads, tens of thousands of model requests), and prints the requests sent to both providers
 and the wall time.
 """
