@@ -186,6 +186,17 @@ def run_pytest(
                 error=f"grading took longer than {budget:.0f} s and was stopped",
                 contained=contained,
             )
+    # The runner's own files: only an uncontained kernel can reach them. Uncontained, the graded copies count too: a
+    # kernel that deletes them races the runner, and how much the run recorded then depends on timing: none of it
+    # counts. (Contained, a kernel can empty its scratch folder; the verdict process grades from its own copies.)
+    runner = [workdir / "pytest.ini", workdir / "kernel.json", scratch, *([] if contained else notebooks)]
+    lost = [path.name for path in runner if not path.exists()]
+    if lost:
+        return RunOutcome(
+            error=f"the notebook's code deleted the grader's own files ({', '.join(lost)}) while it ran; grade it "
+            "contained, or remove the code that deletes files outside its folder",
+            contained=contained,
+        )
     outcome = RunOutcome(rows=_read_rows(rows), contained=contained)
     items = _read_items(results)
     if items is not None:
